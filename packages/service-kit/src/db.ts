@@ -1,0 +1,69 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import pg from "pg";
+import type { Logger } from "pino";
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+/** A connection pool whose idle-client errors are logged instead of crashing the process. */
+export function createPool(connectionString: string, logger: Logger, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  pool.on("error", (error) => logger.warn({ err: error }, "idle database client failed"));
+  return pool;
+}
+
+/** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+const MIGRATION_LOCK = 727_001;
+
+/**
+ * Applies the `*.sql` files of `directory` in name order, each once, in its own transaction.
+ * Safe to re-run and to run from several instances at once (an advisory lock serialises them).
+ */
+export async function runMigrations(pool: pg.Pool, directory: string, logger: Logger): Promise<string[]> {
+  const files = (await readdir(directory)).filter((name) => name.endsWith(".sql")).sort();
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    await client.query(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+    );
+    const done = new Set(
+      (await client.query<{ name: string }>("SELECT name FROM schema_migrations")).rows.map((r) => r.name),
+    );
+    const applied: string[] = [];
+    for (const name of files.filter((file) => !done.has(file))) {
+      const sql = await readFile(join(directory, name), "utf8");
+      await client.query("BEGIN");
+      try {
+        await client.query(sql);
+        await client.query("INSERT INTO schema_migrations (name) VALUES ($1)", [name]);
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw new Error(`Migration ${name} failed: ${(error as Error).message}`, { cause: error });
+      }
+      logger.info({ migration: name }, "migration applied");
+      applied.push(name);
+    }
+    return applied;
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+}

@@ -1,0 +1,20 @@
+export { ConfigError, loadConfig, serverEnv } from "./config.js";
+export { createServiceApp, type ServiceApp, type ServiceAppOptions } from "./create-app.js";
+export { createPool, type Pool, type PoolClient, runMigrations, withTransaction } from "./db.js";
+export {
+  badRequest,
+  conflict,
+  DownstreamError,
+  DownstreamUnavailableError,
+  type ErrorBody,
+  type FieldIssue,
+  HttpError,
+  notFound,
+  unprocessable,
+} from "./errors.js";
+export type { ReadinessCheck } from "./health.js";
+export { type CallOptions, type CallResult, ServiceClient, type ServiceClientOptions } from "./http-client.js";
+export { createLogger, REDACTED_PATHS } from "./logger.js";
+export { main, runServer } from "./run-server.js";
+export { errorBodySchema, errorResponses, idempotencyKeySchema } from "./schemas.js";
+export { captureLogs } from "./testing.js";

@@ -1,0 +1,44 @@
+import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import { collectDefaultMetrics, Histogram, Registry } from "prom-client";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** This app's own metrics registry; services register their business counters here. */
+    metrics: Registry;
+  }
+}
+
+/** Request duration histogram by route, method and status, process metrics, and `GET /metrics`. */
+export const metricsPlugin = fp(
+  async (app: FastifyInstance, options: { service: string }) => {
+    const registry = new Registry();
+    registry.setDefaultLabels({ service: options.service });
+    collectDefaultMetrics({ register: registry });
+    const duration = new Histogram({
+      name: "http_request_duration_seconds",
+      help: "HTTP request duration by route, method and status code",
+      labelNames: ["route", "method", "status_code"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+    app.decorate("metrics", registry);
+
+    app.addHook("onResponse", async (request, reply) => {
+      duration.observe(
+        {
+          route: request.routeOptions.url ?? "unmatched",
+          method: request.method,
+          status_code: String(reply.statusCode),
+        },
+        reply.elapsedTime / 1000,
+      );
+    });
+
+    app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
+      reply.header("content-type", registry.contentType);
+      return registry.metrics();
+    });
+  },
+  { name: "metrics" },
+);
