@@ -106,3 +106,5 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+export { createTestDatabase } from "./test-database.js";
