@@ -1,0 +1,49 @@
+import type { PhaseResult } from "./load.js";
+
+const MB = 1024 * 1024;
+const TARGETS = { catalogVsA: 0.5, checkoutVsB: 0.15, rssMb: 200 };
+
+/** Prints the phases, their ratios to the baselines and the targets; returns true when a target was missed. */
+export function printReport(
+  phases: readonly PhaseResult[],
+  peakRssBytes: Readonly<Record<string, number>>,
+  log: (line: string) => void,
+): boolean {
+  const [a, b, catalog, checkout] = phases;
+  if (!a || !b || !catalog || !checkout) throw new Error("bench:shop needs all four phases");
+  log("");
+  log(
+    `${"phase".padEnd(40)} ${"req/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"done".padStart(7)} ${"failed".padStart(7)}`,
+  );
+  for (const p of phases) {
+    log(
+      `${p.name.padEnd(40)} ${p.requestsPerSecond.toFixed(0).padStart(9)} ${p.p50Ms.toFixed(1).padStart(8)} ${p.p99Ms
+        .toFixed(1)
+        .padStart(8)} ${String(p.completed).padStart(7)} ${String(p.failures).padStart(7)}`,
+    );
+  }
+  const catalogRatio = catalog.requestsPerSecond / a.requestsPerSecond;
+  const checkoutRatio = checkout.requestsPerSecond / b.requestsPerSecond;
+  const rssRows = Object.entries(peakRssBytes).map(([name, bytes]) => ({ name, mb: bytes / MB }));
+  const checks = [
+    {
+      what: `catalog list / baseline A = ${catalogRatio.toFixed(2)}×`,
+      ok: catalogRatio >= TARGETS.catalogVsA,
+      target: `≥ ${TARGETS.catalogVsA}×`,
+    },
+    {
+      what: `checkouts / baseline B = ${checkoutRatio.toFixed(2)}×`,
+      ok: checkoutRatio >= TARGETS.checkoutVsB,
+      target: `≥ ${TARGETS.checkoutVsB}×`,
+    },
+    { what: `checkout failures = ${checkout.failures}`, ok: checkout.failures === 0, target: "0" },
+    ...rssRows.map((r) => ({
+      what: `peak RSS ${r.name} = ${r.mb.toFixed(0)} MB`,
+      ok: r.mb < TARGETS.rssMb,
+      target: `< ${TARGETS.rssMb} MB`,
+    })),
+  ];
+  log("");
+  for (const check of checks) log(`${check.ok ? "PASS" : "MISS"}  ${check.what.padEnd(44)} target ${check.target}`);
+  return checks.some((check) => !check.ok);
+}

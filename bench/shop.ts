@@ -1,0 +1,130 @@
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { freePort, startEmbeddedPostgres } from "@shop/embedded-db";
+import pg from "pg";
+import { SERVICE_NAMES, type ServiceName, startPlatform } from "../scripts/lib/platform.js";
+import { waitForOk } from "../scripts/lib/service-process.js";
+import { measureCommitRate } from "./lib/commit-rate.js";
+import { type PhaseResult, runLoad } from "./lib/load.js";
+import { printReport } from "./lib/report.js";
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const MAX_CHECKOUTS = Number(process.env.BENCH_MAX_CHECKOUTS ?? 3000);
+const log = (message: string) => process.stdout.write(`${message}\n`);
+
+log(`bench:shop — ${CONNECTIONS} connections, ${SECONDS} s per phase, loopback only`);
+const postgres = await startEmbeddedPostgres();
+const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()])));
+const quiet = { LOG_LEVEL: "warn" };
+const platform = await startPlatform({
+  postgres,
+  ports,
+  databasePrefix: "bench",
+  env: { api: quiet, payments: quiet, checkout: { ...quiet, RECONCILE_INTERVAL_MS: "0" }, storefront: quiet },
+});
+const baselinePort = await freePort();
+const baseline = spawn(process.execPath, ["--import", "tsx", "bench/baseline-server.ts"], {
+  env: { ...process.env, PORT: String(baselinePort) },
+  stdio: "inherit",
+});
+
+const rssTimer = setInterval(() => {
+  for (const name of SERVICE_NAMES) void platform.services[name].sampleRss();
+}, 250);
+
+try {
+  await waitForOk(`http://127.0.0.1:${baselinePort}/constant`, 20_000, "baseline server");
+  const phases: PhaseResult[] = [];
+
+  log("phase 1/4: baseline A, a bare Fastify route returning a constant");
+  phases.push(
+    await runLoad({
+      name: "baseline A: bare Fastify",
+      url: `http://127.0.0.1:${baselinePort}/constant`,
+      connections: CONNECTIONS,
+      durationSeconds: SECONDS,
+    }),
+  );
+
+  log("phase 2/4: baseline B, single-row INSERT transactions on the same PostgreSQL");
+  await postgres.createDatabase("bench_baseline");
+  phases.push(await measureCommitRate(postgres.connectionString("bench_baseline"), CONNECTIONS, SECONDS * 1000));
+
+  log("phase 3/4: catalog list (GET /products?limit=20)");
+  phases.push(
+    await runLoad({
+      name: "catalog list",
+      url: `${platform.urls.api}/products?limit=20`,
+      connections: CONNECTIONS,
+      durationSeconds: SECONDS,
+    }),
+  );
+
+  log(`phase 4/4: full checkouts (preparing up to ${MAX_CHECKOUTS} carts first)`);
+  const cartIds = await prepareCarts(platform.urls.api, postgres.connectionString("bench_api"), MAX_CHECKOUTS);
+  let next = 0;
+  phases.push(
+    await runLoad({
+      name: "checkout (reserve → charge → confirm)",
+      url: platform.urls.checkout,
+      connections: CONNECTIONS,
+      durationSeconds: SECONDS,
+      maxRequests: cartIds.length,
+      method: "POST",
+      okStatuses: [201],
+      nextRequest: () => {
+        const cartId = cartIds[next++];
+        if (!cartId) return undefined;
+        return {
+          path: "/checkout",
+          headers: { "idempotency-key": `bench-${randomUUID()}` },
+          body: JSON.stringify({
+            cartId,
+            card: { number: "4242424242424242", expMonth: 12, expYear: 2035, cvc: "123" },
+          }),
+        };
+      },
+    }),
+  );
+
+  const rss = Object.fromEntries(
+    await Promise.all(SERVICE_NAMES.map(async (name) => [name, (await platform.services[name].sampleRss()).peak])),
+  ) as Record<ServiceName, number>;
+  const missed = printReport(phases, rss, log);
+  process.exitCode = missed ? 1 : 0;
+} finally {
+  clearInterval(rssTimer);
+  baseline.kill("SIGTERM");
+  await platform.stop();
+  await postgres.stop();
+}
+
+/** Creates `count` carts holding one unit of a product whose stock is made large enough for all of them. */
+async function prepareCarts(apiUrl: string, apiDatabaseUrl: string, count: number): Promise<string[]> {
+  const db = new pg.Client({ connectionString: apiDatabaseUrl });
+  await db.connect();
+  const sku = (await db.query<{ sku: string }>("SELECT sku FROM products ORDER BY sku LIMIT 1")).rows[0]?.sku;
+  await db.query("UPDATE products SET stock = $2 WHERE sku = $1", [sku, count * 2]);
+  await db.end();
+  const cartIds: string[] = [];
+  const worker = async () => {
+    while (cartIds.length < count) {
+      const cart = await post(`${apiUrl}/carts`, {});
+      cartIds.push(cart.id);
+      await post(`${apiUrl}/carts/${cart.id}/items`, { sku, quantity: 1 });
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  return cartIds.slice(0, count);
+}
+
+async function post(url: string, body: unknown): Promise<{ id: string }> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
+  return response.json() as Promise<{ id: string }>;
+}
