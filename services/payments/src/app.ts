@@ -1,0 +1,58 @@
+import { fileURLToPath } from "node:url";
+import { createPool, createServiceApp, runMigrations, type ServiceApp } from "@shop/service-kit";
+import type { Logger } from "pino";
+import type { Config } from "./config.js";
+import { createPaymentMetrics } from "./metrics.js";
+import { createChargeService } from "./payments/charge.js";
+import { InFlightWork } from "./payments/in-flight.js";
+import { createRefundService } from "./payments/refund.js";
+import type { PaymentProvider } from "./provider/provider.js";
+import { createSandboxProvider } from "./provider/sandbox.js";
+import { createPaymentsRepository } from "./repositories/payments.js";
+import { registerPaymentRoutes } from "./routes/payments.js";
+import { registerRefundRoutes } from "./routes/refunds.js";
+
+export interface BuildAppOptions {
+  readonly logger: Logger;
+  /** The gateway to charge through; the deterministic sandbox when omitted. */
+  readonly provider?: PaymentProvider;
+}
+
+const MIGRATIONS = fileURLToPath(new URL("../migrations", import.meta.url));
+
+/** Builds the payments app (not listening): pool, migrations, routes, readiness, metrics. */
+export async function buildApp(config: Config, options: BuildAppOptions): Promise<ServiceApp> {
+  const pool = createPool(config.DATABASE_URL, options.logger);
+  let app: ServiceApp;
+  try {
+    await runMigrations(pool, MIGRATIONS, options.logger);
+    app = await createServiceApp({
+      service: "payments",
+      logger: options.logger,
+      readiness: { database: () => pool.query("SELECT 1") },
+    });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+
+  const inFlight = new InFlightWork();
+  // Charges still running for callers that have gone must finish before the pool they write through closes.
+  app.addHook("onClose", async () => {
+    await inFlight.drain();
+    await pool.end();
+  });
+
+  const metrics = createPaymentMetrics(app.metrics);
+  const payments = createPaymentsRepository(pool);
+  const charges = createChargeService({
+    payments,
+    provider: options.provider ?? createSandboxProvider({ slowMs: config.SANDBOX_SLOW_MS }),
+    fingerprintSecret: config.FINGERPRINT_SECRET,
+    metrics,
+    inFlight,
+  });
+  registerPaymentRoutes(app, { charges, payments });
+  registerRefundRoutes(app, createRefundService(pool, metrics));
+  return app;
+}

@@ -1,0 +1,98 @@
+import { conflict } from "@shop/service-kit";
+import type { FastifyBaseLogger } from "fastify";
+import type { PaymentMetrics } from "../metrics.js";
+import type { PaymentProvider } from "../provider/provider.js";
+import type { KeyRecord, PaymentsRepository } from "../repositories/payments.js";
+import { tokeniseCard } from "./card.js";
+import { requestFingerprint } from "./fingerprint.js";
+import type { InFlightWork } from "./in-flight.js";
+import type { CreatePaymentBody, Payment } from "./schemas.js";
+
+export interface ChargeDependencies {
+  readonly payments: PaymentsRepository;
+  readonly provider: PaymentProvider;
+  readonly fingerprintSecret: string;
+  readonly metrics: PaymentMetrics;
+  readonly inFlight: InFlightWork;
+}
+
+/** An answer to `POST /payments`: 201 new, 200 a finished replay, 202 a replay that is still processing. */
+export interface ChargeAnswer {
+  readonly statusCode: 200 | 201 | 202;
+  readonly payment: Payment;
+}
+
+/** Idempotent charging and voiding of idempotency keys. */
+export function createChargeService(deps: ChargeDependencies) {
+  /** Asks the provider and records its answer; runs to the end even if the HTTP caller has gone. */
+  async function settle(payment: Payment, body: CreatePaymentBody, log: FastifyBaseLogger): Promise<Payment> {
+    let outcome: Awaited<ReturnType<PaymentProvider["charge"]>>;
+    try {
+      outcome = await deps.provider.charge({
+        paymentId: payment.id,
+        amountMinor: body.amountMinor,
+        currency: body.currency,
+        reference: body.reference,
+        card: body.card,
+      });
+    } catch (error) {
+      deps.metrics.payments.inc({ outcome: "error" });
+      log.error({ err: error, paymentId: payment.id }, "provider gave no outcome; payment stays processing");
+      throw error;
+    }
+    deps.metrics.payments.inc({ outcome: outcome.status });
+    const completed = await deps.payments.complete(payment.id, outcome);
+    log.info({ paymentId: payment.id, status: outcome.status }, "payment settled");
+    return completed ?? (await deps.payments.findById(payment.id)) ?? payment;
+  }
+
+  return {
+    /** Charges once per idempotency key; a repeat of the same key and body gets the same payment back. */
+    async charge(idempotencyKey: string, body: CreatePaymentBody, log: FastifyBaseLogger): Promise<ChargeAnswer> {
+      const fingerprint = requestFingerprint(deps.fingerprintSecret, body);
+      const card = tokeniseCard(body.card);
+      // Two rounds: a key seen on conflict can vanish only if its inserting statement failed; then we may take it.
+      for (let round = 0; round < 2; round++) {
+        const created = await deps.payments.insertProcessing({
+          idempotencyKey,
+          fingerprint,
+          amountMinor: body.amountMinor,
+          currency: body.currency,
+          reference: body.reference,
+          card,
+        });
+        if (created) return { statusCode: 201, payment: await deps.inFlight.track(settle(created, body, log)) };
+        const existing = await deps.payments.findByKey(idempotencyKey);
+        if (existing) return replay(idempotencyKey, existing, fingerprint);
+      }
+      throw new Error(`idempotency key ${idempotencyKey} is neither free nor taken`);
+    },
+
+    /** Makes an unused key unusable; a key already used by a payment is a 409 `payment_exists`. */
+    async voidKey(idempotencyKey: string): Promise<void> {
+      if (await deps.payments.voidKey(idempotencyKey)) return;
+      const existing = await deps.payments.findByKey(idempotencyKey);
+      if (existing?.kind === "payment") {
+        throw conflict("payment_exists", `A payment was already made with idempotency key ${idempotencyKey}`, {
+          ...existing.payment,
+        });
+      }
+    },
+  };
+}
+
+function replay(idempotencyKey: string, existing: KeyRecord, fingerprint: string): ChargeAnswer {
+  if (existing.kind === "voided") {
+    throw conflict("idempotency_key_voided", `Idempotency key ${idempotencyKey} was voided; no payment may use it`, {
+      idempotencyKey,
+    });
+  }
+  if (existing.fingerprint !== fingerprint) {
+    throw conflict(
+      "idempotency_key_reused",
+      `Idempotency key ${idempotencyKey} was already used with a different request body`,
+      { idempotencyKey },
+    );
+  }
+  return { statusCode: existing.payment.status === "processing" ? 202 : 200, payment: existing.payment };
+}

@@ -1,0 +1,72 @@
+import { idempotencyKeySchema } from "@shop/service-kit";
+import { z } from "zod";
+import { CARD_BRANDS, isExpired, passesLuhn } from "./card.js";
+
+const MAX_AMOUNT_MINOR = 100_000_000;
+
+/** A positive whole number of minor units, bounded so it is always exact. */
+export const amountMinorSchema = z
+  .number()
+  .int("must be a whole number of minor units")
+  .positive("must be positive")
+  .max(MAX_AMOUNT_MINOR, `must be at most ${MAX_AMOUNT_MINOR}`);
+
+// Messages never echo the input: a card number must not reach an answer or a log.
+const cardSchema = z
+  .strictObject({
+    number: z
+      .string()
+      .regex(/^\d{12,19}$/, { message: "must be 12 to 19 digits", abort: true })
+      .refine(passesLuhn, "is not a valid card number (checksum failed)"),
+    expMonth: z.number().int().min(1, "must be 1 to 12").max(12, "must be 1 to 12"),
+    expYear: z.number().int().min(1000, "must be four digits").max(9999, "must be four digits"),
+    cvc: z.string().regex(/^\d{3,4}$/, "must be 3 or 4 digits"),
+  })
+  .superRefine((card, context) => {
+    if (!isExpired(card.expMonth, card.expYear, new Date())) return;
+    const yearPassed = card.expYear < new Date().getUTCFullYear();
+    context.addIssue({
+      code: "custom",
+      path: [yearPassed ? "expYear" : "expMonth"],
+      message: "the card has expired",
+    });
+  });
+
+/** Body of `POST /payments`. */
+export const createPaymentBodySchema = z.strictObject({
+  amountMinor: amountMinorSchema,
+  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as EUR"),
+  reference: z.string().min(1).max(200),
+  card: cardSchema,
+});
+export type CreatePaymentBody = z.infer<typeof createPaymentBodySchema>;
+
+/** Body of `POST /payments/:id/refunds`; may be left out to refund everything that is left. */
+export const createRefundBodySchema = z.strictObject({ amountMinor: amountMinorSchema.optional() }).nullish();
+
+/** Headers of a request that must carry an `Idempotency-Key`. */
+export const idempotencyHeadersSchema = z.looseObject({ "idempotency-key": idempotencyKeySchema });
+
+export const PAYMENT_STATUSES = ["processing", "approved", "declined", "refunded", "partially_refunded"] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+export const DECLINE_CODES = ["card_declined", "insufficient_funds"] as const;
+
+/** A payment as callers see it. */
+export const paymentSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(PAYMENT_STATUSES),
+  declineCode: z.enum(DECLINE_CODES).nullable(),
+  amountMinor: z.number().int(),
+  refundedMinor: z.number().int(),
+  currency: z.string(),
+  reference: z.string(),
+  card: z.object({
+    token: z.string(),
+    brand: z.enum(CARD_BRANDS),
+    last4: z.string(),
+    expMonth: z.number().int(),
+    expYear: z.number().int(),
+  }),
+  createdAt: z.string(),
+});
+export type Payment = z.infer<typeof paymentSchema>;
