@@ -1,0 +1,106 @@
+import { type Pool, type PoolClient, withTransaction } from "@shop/service-kit";
+import { cartEmpty, cartNotOpen, outOfStock } from "../domain-errors.js";
+import type { Order } from "../schemas/order.js";
+import { lockCart } from "./carts.js";
+import { findOrderIdByCheckout, readExistingOrder } from "./order-reads.js";
+
+/** What placing an order did: made a new one, or found the one already made for the checkout. */
+export interface Placement {
+  readonly order: Order;
+  readonly created: boolean;
+}
+
+interface CartLine {
+  product_id: string;
+  quantity: number;
+}
+
+interface ReservedLine {
+  product_id: string;
+  sku: string;
+  name: string;
+  price_minor: string;
+  quantity: number;
+}
+
+/** Thrown inside the transaction when another request inserted the order for this checkout first. */
+class CheckoutAlreadyOrdered extends Error {}
+
+/**
+ * Makes a pending order from an open cart, reserving every line's stock in the same transaction.
+ * At most one order per checkout id: a repeat (or a concurrent twin) gets the existing order back.
+ */
+export async function placeOrder(pool: Pool, cartId: string, checkoutId: string): Promise<Placement> {
+  const earlier = await findOrderIdByCheckout(pool, checkoutId);
+  if (earlier) return { order: await readExistingOrder(pool, earlier), created: false };
+  try {
+    const placed = await withTransaction(pool, (client) => placeInTransaction(client, cartId, checkoutId));
+    return { order: await readExistingOrder(pool, placed.orderId), created: placed.created };
+  } catch (error) {
+    if (!(error instanceof CheckoutAlreadyOrdered)) throw error;
+    const winner = await findOrderIdByCheckout(pool, checkoutId);
+    if (!winner) throw new Error(`order for checkout ${checkoutId} conflicted but cannot be found`);
+    return { order: await readExistingOrder(pool, winner), created: false };
+  }
+}
+
+async function placeInTransaction(client: PoolClient, cartId: string, checkoutId: string) {
+  const cart = await lockCart(client, cartId);
+  // A twin request that held the cart lock before us may have made the order while we waited.
+  const twin = await findOrderIdByCheckout(client, checkoutId);
+  if (twin) return { orderId: twin, created: false };
+  if (cart.status !== "open") throw cartNotOpen(cartId);
+
+  // Product order is fixed so that concurrent orders lock product rows in the same sequence (no deadlocks).
+  const lines = await client.query<CartLine>(
+    "SELECT product_id, quantity FROM cart_items WHERE cart_id = $1 ORDER BY product_id",
+    [cartId],
+  );
+  if (lines.rows.length === 0) throw cartEmpty(cartId);
+  const reserved: ReservedLine[] = [];
+  for (const line of lines.rows) reserved.push(await reserveLine(client, line));
+
+  const totalMinor = reserved.reduce((sum, line) => sum + BigInt(line.price_minor) * BigInt(line.quantity), 0n);
+  const inserted = await client.query<{ id: string }>(
+    `INSERT INTO orders (checkout_id, cart_id, status, currency, total_minor)
+     VALUES ($1, $2, 'pending', $3, $4) ON CONFLICT (checkout_id) DO NOTHING RETURNING id`,
+    [checkoutId, cartId, cart.currency, totalMinor.toString()],
+  );
+  const orderId = inserted.rows[0]?.id;
+  if (!orderId) throw new CheckoutAlreadyOrdered();
+
+  await client.query(
+    `INSERT INTO order_items (order_id, product_id, sku, name, unit_price_minor, quantity)
+     SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::int[])`,
+    [
+      orderId,
+      reserved.map((l) => l.product_id),
+      reserved.map((l) => l.sku),
+      reserved.map((l) => l.name),
+      reserved.map((l) => l.price_minor),
+      reserved.map((l) => l.quantity),
+    ],
+  );
+  await client.query("INSERT INTO order_status_history (order_id, status, reason) VALUES ($1, 'pending', $2)", [
+    orderId,
+    "order placed",
+  ]);
+  await client.query("UPDATE carts SET status = 'ordered', updated_at = now() WHERE id = $1", [cartId]);
+  return { orderId, created: true };
+}
+
+/** Takes the line's units out of stock, or throws out_of_stock (which rolls back every earlier line). */
+async function reserveLine(client: PoolClient, line: CartLine): Promise<ReservedLine> {
+  const updated = await client.query<Omit<ReservedLine, "quantity">>(
+    `UPDATE products SET stock = stock - $2 WHERE id = $1 AND stock >= $2
+     RETURNING id AS product_id, sku, name, price_minor`,
+    [line.product_id, line.quantity],
+  );
+  const product = updated.rows[0];
+  if (product) return { ...product, quantity: line.quantity };
+  const current = await client.query<{ sku: string; stock: number }>("SELECT sku, stock FROM products WHERE id = $1", [
+    line.product_id,
+  ]);
+  const row = current.rows[0];
+  throw outOfStock(row?.sku ?? line.product_id, line.quantity, row?.stock ?? 0);
+}

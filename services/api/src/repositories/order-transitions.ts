@@ -1,0 +1,91 @@
+import { type Pool, withTransaction } from "@shop/service-kit";
+import { invalidTransition, orderNotFound } from "../domain-errors.js";
+import type { Order, OrderStatus } from "../schemas/order.js";
+import { readExistingOrder } from "./order-reads.js";
+
+/** The order's state machine: which statuses each status may move to. */
+const NEXT: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  pending: ["paid", "payment_failed", "cancelled"],
+  paid: ["fulfilled"],
+  payment_failed: [],
+  cancelled: [],
+  fulfilled: [],
+};
+
+/** Moving into these gives the reserved stock back and reopens the cart. */
+const RELEASES_STOCK: ReadonlySet<OrderStatus> = new Set(["payment_failed", "cancelled"]);
+
+/** Statuses only move forward, so a lost race is retried at most the depth of the machine. */
+const MAX_ATTEMPTS = 4;
+
+export interface TransitionRequest {
+  readonly to: OrderStatus;
+  readonly paymentId?: string | undefined;
+  readonly reason?: string | undefined;
+}
+
+/** What a transition did; `unitsReleased` counts stock units given back. */
+export interface TransitionOutcome {
+  readonly order: Order;
+  readonly changed: boolean;
+  readonly unitsReleased: number;
+}
+
+/**
+ * Moves an order to `to` with a conditional update on its current status, so that of several concurrent
+ * requests exactly one makes the move (and gives stock back); the others see the new status.
+ */
+export async function transitionOrder(
+  pool: Pool,
+  orderId: string,
+  request: TransitionRequest,
+): Promise<TransitionOutcome> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const current = await pool.query<{ status: OrderStatus }>("SELECT status FROM orders WHERE id = $1", [orderId]);
+    const from = current.rows[0]?.status;
+    if (!from) throw orderNotFound(orderId);
+    if (from === request.to) return unchanged(pool, orderId);
+    if (!NEXT[from].includes(request.to)) throw invalidTransition(from, request.to);
+    const unitsReleased = await moveIfStill(pool, orderId, from, request);
+    if (unitsReleased !== undefined) {
+      return { order: await readExistingOrder(pool, orderId), changed: true, unitsReleased };
+    }
+  }
+  throw new Error(`order ${orderId} kept changing status while moving to ${request.to}`);
+}
+
+async function unchanged(pool: Pool, orderId: string): Promise<TransitionOutcome> {
+  return { order: await readExistingOrder(pool, orderId), changed: false, unitsReleased: 0 };
+}
+
+/** Makes the move if the order is still in `from`; returns units released, or undefined if it had moved on. */
+async function moveIfStill(
+  pool: Pool,
+  orderId: string,
+  from: OrderStatus,
+  request: TransitionRequest,
+): Promise<number | undefined> {
+  return withTransaction(pool, async (client) => {
+    const moved = await client.query<{ cart_id: string }>(
+      `UPDATE orders SET status = $3, payment_id = COALESCE($4, payment_id), updated_at = now()
+       WHERE id = $1 AND status = $2 RETURNING cart_id`,
+      [orderId, from, request.to, request.paymentId ?? null],
+    );
+    const cartId = moved.rows[0]?.cart_id;
+    if (!cartId) return undefined;
+    await client.query("INSERT INTO order_status_history (order_id, status, reason) VALUES ($1, $2, $3)", [
+      orderId,
+      request.to,
+      request.reason ?? null,
+    ]);
+    if (!RELEASES_STOCK.has(request.to)) return 0;
+    const released = await client.query<{ quantity: number }>(
+      `UPDATE products p SET stock = p.stock + oi.quantity
+       FROM order_items oi WHERE oi.order_id = $1 AND p.id = oi.product_id
+       RETURNING oi.quantity`,
+      [orderId],
+    );
+    await client.query("UPDATE carts SET status = 'open', updated_at = now() WHERE id = $1", [cartId]);
+    return released.rows.reduce((sum, row) => sum + row.quantity, 0);
+  });
+}

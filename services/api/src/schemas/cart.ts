@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { currencySchema, lineQuantitySchema, lineSchema, minorUnitsSchema, skuSchema } from "./common.js";
+
+/** A cart with totals computed by the server. */
+export const cartSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(["open", "ordered"]),
+  currency: currencySchema,
+  items: z.array(lineSchema),
+  itemCount: z.number().int().min(0),
+  totalMinor: minorUnitsSchema,
+});
+
+export type Cart = z.infer<typeof cartSchema>;
+
+export const addItemBodySchema = z.strictObject({ sku: skuSchema, quantity: lineQuantitySchema });
+export const setQuantityBodySchema = z.strictObject({ quantity: lineQuantitySchema });
+export const cartLineParamsSchema = z.object({ id: z.uuid(), sku: skuSchema });
