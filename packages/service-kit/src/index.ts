@@ -18,3 +18,4 @@ export { createLogger, REDACTED_PATHS } from "./logger.js";
 export { main, runServer } from "./run-server.js";
 export { errorBodySchema, errorResponses, idempotencyKeySchema } from "./schemas.js";
 export { captureLogs } from "./testing.js";
+export { Counter, Gauge, Histogram, type Registry } from "prom-client";
