@@ -31,3 +31,24 @@ export async function cartWith(app: ServiceApp, lines: ReadonlyArray<{ sku: stri
   }
   return id;
 }
+
+/** Inserts a product for one test; `id` fixes the order in which an order reserves its lines. */
+export async function insertProduct(
+  pool: Pool,
+  product: { id?: string; sku: string; stock: number; priceMinor?: number },
+): Promise<void> {
+  await pool.query(
+    `INSERT INTO products (id, sku, name, description, price_minor, currency, stock)
+     VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $2, 'test product', $3, 'EUR', $4)`,
+    [product.id ?? null, product.sku, product.priceMinor ?? 1000, product.stock],
+  );
+}
+
+/** Current stock of each SKU. */
+export async function stockOf(pool: Pool, ...skus: string[]): Promise<number[]> {
+  const result = await pool.query<{ sku: string; stock: number }>(
+    "SELECT sku, stock FROM products WHERE sku = ANY($1)",
+    [skus],
+  );
+  return skus.map((sku) => result.rows.find((row) => row.sku === sku)?.stock ?? Number.NaN);
+}
