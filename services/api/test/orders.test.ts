@@ -174,6 +174,16 @@ describe("orders", () => {
     expect((await transition("00000000-0000-4000-8000-000000000000", { to: "cancelled" })).statusCode).toBe(404);
   });
 
+  it("makes one order from a cart that ten checkouts order at once", async () => {
+    const sku = await product(50);
+    const cartId = await cartWith(app, [{ sku, quantity: 2 }]);
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => placeOrder(cartId, `chk-cart-race-${i}`)));
+    expect(answers.filter((a) => a.statusCode === 201)).toHaveLength(1);
+    const refused = answers.filter((a) => a.statusCode === 409);
+    expect(refused.map((a) => a.json().error)).toEqual(Array(9).fill("cart_not_open"));
+    expect(await stockOf(db, sku)).toEqual([48]);
+  });
+
   it("makes exactly one order when the same checkout id arrives ten times at once", async () => {
     const sku = await product(10);
     const cartId = await cartWith(app, [{ sku, quantity: 3 }]);
