@@ -1,4 +1,4 @@
-import { Counter, type Registry } from "prom-client";
+import { Counter, type Registry } from "@shop/service-kit";
 
 /** The checkout service's business counters, registered on the app's registry. */
 export function createCheckoutMetrics(registry: Registry) {
