@@ -1,0 +1,91 @@
+import { idempotencyKeySchema } from "@shop/service-kit";
+import { z } from "zod";
+
+/** Messages for a re-rendered form, keyed by the form field they belong next to. */
+export type FieldErrors = Readonly<Record<string, string>>;
+
+/** The result of checking a submitted form: its typed values, or a message per bad field. */
+export type FormResult<T> =
+  | { readonly ok: true; readonly data: T }
+  | { readonly ok: false; readonly errors: FieldErrors };
+
+/** True when `digits` passes the Luhn checksum that every real card number carries. */
+export function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let index = 0; index < digits.length; index++) {
+    let digit = Number(digits[digits.length - 1 - index]);
+    if (index % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+const wholeNumber = (message: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,4}$/, message)
+    .transform(Number);
+
+/** A cart line quantity: a whole number from 1 to 99. */
+export const quantityField = wholeNumber("Enter a whole number from 1 to 99").pipe(
+  z.number().min(1, "Quantity must be at least 1").max(99, "Quantity can be at most 99"),
+);
+
+export const quantityFormSchema = z.object({ quantity: quantityField });
+
+/** The checkout form, with the expiry checked against `now`. */
+export function checkoutFormSchema(now: Date) {
+  return z
+    .object({
+      idempotencyKey: idempotencyKeySchema,
+      cardNumber: z
+        .string()
+        .transform((value) => value.replace(/[\s-]/g, ""))
+        .pipe(
+          z
+            .string()
+            .regex(/^\d{12,19}$/, "Enter the 12 to 19 digits of the card number")
+            .refine(passesLuhn, "This card number is not valid; please check it"),
+        ),
+      expMonth: wholeNumber("Enter the expiry month as a number from 1 to 12").pipe(
+        z
+          .number()
+          .min(1, "Enter the expiry month as a number from 1 to 12")
+          .max(12, "Enter the expiry month as a number from 1 to 12"),
+      ),
+      expYear: z
+        .string()
+        .trim()
+        .regex(/^(\d{2}|\d{4})$/, "Enter the expiry year, e.g. 2030")
+        .transform((value) => (value.length === 2 ? 2000 + Number(value) : Number(value))),
+      cvc: z
+        .string()
+        .trim()
+        .regex(/^\d{3,4}$/, "Enter the 3 or 4 digit security code from the back of the card"),
+      holder: z.string().trim().min(1, "Enter the name on the card").max(100, "The name can be at most 100 characters"),
+    })
+    .superRefine((form, context) => {
+      const currentMonth = now.getUTCFullYear() * 12 + now.getUTCMonth() + 1;
+      if (form.expYear * 12 + form.expMonth < currentMonth) {
+        context.addIssue({ code: "custom", path: ["expYear"], message: "This card has expired" });
+      }
+    });
+}
+
+export type CheckoutForm = z.infer<ReturnType<typeof checkoutFormSchema>>;
+
+/** Checks `input` against `schema`, keeping the first message for each field. */
+export function checkForm<S extends z.ZodType>(schema: S, input: unknown): FormResult<z.infer<S>> {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, data: result.data };
+  const errors: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    errors[field] ??= issue.message;
+  }
+  return { ok: false, errors };
+}

@@ -1,0 +1,155 @@
+import { randomUUID } from "node:crypto";
+import type { ServiceApp } from "@shop/service-kit";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { Rejection } from "../downstream/answers.js";
+import type { Cart } from "../downstream/schemas.js";
+import { checkForm, checkoutFormSchema, type FieldErrors } from "../forms.js";
+import { remember } from "../session.js";
+import { cartPage } from "../views/cart.js";
+import { type CheckoutFormValues, checkoutPage } from "../views/checkout.js";
+import { errorPage, notFoundPage } from "../views/error.js";
+import { paymentDeclinedPage, paymentPendingPage } from "../views/payment.js";
+import { currentOpenCart, productName } from "./current-cart.js";
+import { csrfField, type PageDeps, pageResponses, resourceIdSchema } from "./deps.js";
+
+const checkoutBody = z.strictObject({
+  ...csrfField,
+  idempotencyKey: z.string().max(200),
+  holder: z.string().max(200),
+  cardNumber: z.string().max(40),
+  expMonth: z.string().max(10),
+  expYear: z.string().max(10),
+  cvc: z.string().max(10),
+});
+
+// Downstream field names mapped to form fields; our own words are shown, never the downstream message or value.
+const CARD_FIELDS: Readonly<Record<string, { field: string; message: string }>> = {
+  "body.card.number": { field: "cardNumber", message: "This card number was not accepted; please check it" },
+  "body.card.expMonth": { field: "expMonth", message: "This expiry date was not accepted" },
+  "body.card.expYear": { field: "expYear", message: "This expiry date was not accepted" },
+  "body.card.cvc": { field: "cvc", message: "This security code was not accepted" },
+};
+const fieldIssues = z.array(z.object({ field: z.string() }));
+const stockDetails = z.object({ sku: z.string() });
+
+function cardFieldErrors(rejection: Rejection): FieldErrors {
+  const issues = fieldIssues.safeParse(rejection.details).data ?? [];
+  const errors: Record<string, string> = {};
+  for (const issue of issues) {
+    const known = CARD_FIELDS[issue.field];
+    if (known) errors[known.field] ??= known.message;
+  }
+  return Object.keys(errors).length > 0 ? errors : { form: "The payment details were not accepted; please check them" };
+}
+
+/** The checkout form, placing the order, and the page a pending payment refreshes. */
+export function checkoutRoutes(app: ServiceApp, deps: PageDeps): void {
+  const { checkout, sessions, pages } = deps;
+
+  const sendForm = (
+    reply: FastifyReply,
+    cart: Cart,
+    status: number,
+    form: { values?: CheckoutFormValues; errors?: FieldErrors; problem?: string } = {},
+  ) => {
+    const view = { cart, csrfToken: reply.generateCsrf(), idempotencyKey: randomUUID(), ...form };
+    return pages.send(reply, "checkout", checkoutPage(view), status);
+  };
+
+  const sendCartProblem = (reply: FastifyReply, cart: Cart | null, status: number, problem: string) =>
+    pages.send(reply, "cart", cartPage({ cart, csrfToken: reply.generateCsrf(), problem }), status);
+
+  const explainRejection = (request: FastifyRequest, reply: FastifyReply, cart: Cart, rejection: Rejection) => {
+    switch (rejection.error) {
+      case "out_of_stock": {
+        const sku = stockDetails.safeParse(rejection.details).data?.sku ?? "";
+        const problem = `Sorry, “${productName(cart, sku)}” is no longer available in the quantity you chose. Please change your cart.`;
+        return sendCartProblem(reply, cart, 409, problem);
+      }
+      case "cart_empty":
+        return sendCartProblem(reply, cart, 409, "Your cart is empty.");
+      case "cart_not_open":
+        return sendCartProblem(reply, null, 409, "This cart has already been ordered.");
+      case "payment_refunded":
+        return sendCartProblem(
+          reply,
+          cart,
+          409,
+          "Your order could not take the payment any more, so it was refunded in full.",
+        );
+      case "idempotency_key_reused":
+        return sendForm(reply, cart, 409, { problem: "That form was already sent. Please enter your card again." });
+      default:
+        if (rejection.status === 400) return sendForm(reply, cart, 400, { errors: cardFieldErrors(rejection) });
+        request.log.warn({ error: rejection.error, status: rejection.status }, "checkout refused the order");
+        return sendForm(reply, cart, rejection.status, { problem: "We could not place your order. Please try again." });
+    }
+  };
+
+  app.get("/checkout", { schema: { response: pageResponses } }, async (request, reply) => {
+    const cart = await currentOpenCart(deps, request);
+    if (!cart || cart.items.length === 0) return reply.redirect("/cart", 303);
+    return sendForm(reply, cart, 200);
+  });
+
+  app.post(
+    "/checkout",
+    { preValidation: app.csrfProtection, schema: { body: checkoutBody, response: pageResponses } },
+    async (request, reply) => {
+      const cart = await currentOpenCart(deps, request);
+      if (!cart || cart.items.length === 0) return reply.redirect("/cart", 303);
+      const form = checkForm(checkoutFormSchema(deps.now()), request.body);
+      if (!form.ok) {
+        const { holder, expMonth, expYear } = request.body;
+        return sendForm(reply, cart, 400, { values: { holder, expMonth, expYear }, errors: form.errors });
+      }
+      const { idempotencyKey, cardNumber, expMonth, expYear, cvc } = form.data;
+      const card = { number: cardNumber, expMonth, expYear, cvc };
+      const outcome = await checkout.placeOrder(request.id, idempotencyKey, cart.id, card);
+      if (outcome.kind === "rejected") return explainRejection(request, reply, cart, outcome.rejection);
+
+      const session = remember(sessions.read(request), "checkoutIds", outcome.checkoutId);
+      if (outcome.kind === "paid") {
+        sessions.write(reply, { ...remember(session, "orderIds", outcome.order.id), cartId: undefined });
+        return reply.redirect(`/orders/${encodeURIComponent(outcome.order.id)}`, 303);
+      }
+      if (outcome.kind === "declined") {
+        sessions.write(reply, session);
+        return pages.send(reply, "payment_declined", paymentDeclinedPage(outcome.declineCode), 402);
+      }
+      const { order, checkoutId } = outcome;
+      sessions.write(reply, order ? remember(session, "orderIds", order.id) : session);
+      return pages.send(reply, "payment_pending", paymentPendingPage(checkoutId, order?.number), 202);
+    },
+  );
+
+  app.get(
+    "/checkout/:checkoutId",
+    { schema: { params: z.object({ checkoutId: resourceIdSchema }), response: pageResponses } },
+    async (request, reply) => {
+      const session = sessions.read(request);
+      const { checkoutId } = request.params;
+      // Only the browser that placed a checkout may follow it; others see what an unknown id shows.
+      const result = session.checkoutIds.includes(checkoutId)
+        ? await checkout.getCheckout(request.id, checkoutId)
+        : null;
+      if (!result) return pages.send(reply, "not_found", notFoundPage("That checkout"), 404);
+      const { order, status } = result;
+      if (status === "paid" && order) {
+        const cartId = session.cartId === order.cartId ? undefined : session.cartId;
+        sessions.write(reply, { ...remember(session, "orderIds", order.id), cartId });
+        return reply.redirect(`/orders/${encodeURIComponent(order.id)}`, 303);
+      }
+      if (status === "pending")
+        return pages.send(reply, "payment_pending", paymentPendingPage(checkoutId, order?.number));
+      if (status === "payment_failed")
+        return pages.send(reply, "payment_declined", paymentDeclinedPage("unknown"), 402);
+      const page = errorPage({
+        title: "Your order could not be completed",
+        message: "Nothing was charged (or the payment was refunded in full). Please review your cart and try again.",
+      });
+      return pages.send(reply, "error", page, 409);
+    },
+  );
+}
