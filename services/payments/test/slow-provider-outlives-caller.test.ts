@@ -23,7 +23,7 @@ describe("a provider slower than the caller's deadline", () => {
 
   async function paymentByKey(key: string) {
     const response = await fetch(`${baseUrl}/payments?idempotencyKey=${encodeURIComponent(key)}`);
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as { id: string; status: string } };
   }
 
   it("completes the payment after the caller timed out and hung up", async () => {
