@@ -22,10 +22,11 @@ export async function cartWith(api: ServiceApp, sku: string, quantity: number): 
   return id;
 }
 
-/** A product of the demo catalog with at least `atLeast` in stock. */
-export async function productInStock(api: ServiceApp, atLeast = 5): Promise<{ sku: string; stock: number }> {
+/** A product of the demo catalog with between `atLeast` and `atMost` in stock. */
+export async function productInStock(api: ServiceApp, atLeast = 5, atMost = Number.POSITIVE_INFINITY) {
   const list = await api.inject({ method: "GET", url: "/products?limit=100" });
-  const product = (list.json().items as { sku: string; stock: number }[]).find((p) => p.stock >= atLeast);
+  const items = list.json().items as { sku: string; stock: number }[];
+  const product = items.find((p) => p.stock >= atLeast && p.stock <= atMost);
   if (!product) throw new Error("the demo catalog has no product in stock");
   return product;
 }

@@ -32,9 +32,10 @@ const cardSchema = z
     cvc: z.string().regex(/^\d{3,4}$/, "must be 3 or 4 digits"),
   })
   .superRefine((card, ctx) => {
-    if (isExpired(card.expMonth, card.expYear, new Date())) {
-      ctx.addIssue({ code: "custom", path: ["expYear"], message: "the card has expired" });
-    }
+    const now = new Date();
+    if (!isExpired(card.expMonth, card.expYear, now)) return;
+    const path = card.expYear < now.getUTCFullYear() ? "expYear" : "expMonth";
+    ctx.addIssue({ code: "custom", path: [path], message: "the card has expired" });
   });
 
 export const checkoutHeadersSchema = z.object({ "idempotency-key": idempotencyKeySchema });

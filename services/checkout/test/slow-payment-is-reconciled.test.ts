@@ -1,0 +1,89 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Shop, startShop } from "./support/shop.js";
+import {
+  cartWith,
+  newKey,
+  orderOf,
+  paymentOf,
+  postCheckout,
+  productInStock,
+  SLOW_CARD,
+  stockOf,
+} from "./support/shopping.js";
+
+const SLOW_MS = 1200;
+const PAYMENT_TIMEOUT_MS = 300;
+
+describe("a payment provider slower than checkout's deadline", () => {
+  let shop: Shop;
+  beforeAll(async () => {
+    shop = await startShop({ sandboxSlowMs: SLOW_MS, checkoutEnv: { PAYMENT_TIMEOUT_MS: String(PAYMENT_TIMEOUT_MS) } });
+  });
+  afterAll(() => shop.close());
+
+  /** Waits until payments has settled the checkout's payment. */
+  async function settledPayment(checkoutId: string) {
+    for (let i = 0; i < 60; i++) {
+      const payment = await paymentOf(shop.payments(), checkoutId);
+      if (payment && payment.status !== "processing") return payment;
+      await sleep(100);
+    }
+    throw new Error(`payment of checkout ${checkoutId} never settled`);
+  }
+
+  it("answers 202 pending, and one reconcile pass later the order is paid with exactly one charge", async () => {
+    const product = await productInStock(shop.api, 2);
+    const cartId = await cartWith(shop.api, product.sku, 1);
+    const response = await postCheckout(shop.checkout, newKey(), cartId, SLOW_CARD);
+    expect(response.statusCode).toBe(202);
+    const { checkoutId, status, order } = response.json();
+    expect(status).toBe("pending");
+    expect(order.status).toBe("pending");
+    expect(await stockOf(shop.api, product.sku)).toBe(product.stock - 1);
+
+    // Before payments has an answer, a pass leaves the checkout pending.
+    const early = await shop.checkout.reconcile({ now: new Date(Date.now() + PAYMENT_TIMEOUT_MS) });
+    expect(early.outcomes).toEqual({ pending: 1 });
+    expect((await orderOf(shop.api, order.id)).status).toBe("pending");
+
+    const payment = await settledPayment(checkoutId);
+    expect(payment.status).toBe("approved");
+    const pass = await shop.checkout.reconcile({ now: new Date(Date.now() + PAYMENT_TIMEOUT_MS) });
+    expect(pass.outcomes).toEqual({ paid: 1 });
+    expect(await orderOf(shop.api, order.id)).toMatchObject({ status: "paid", paymentId: payment.id });
+    expect(await shop.countCharges()).toBe(1);
+    const view = await shop.checkout.inject({ method: "GET", url: `/checkout/${checkoutId}` });
+    expect(view.json()).toMatchObject({ status: "paid", order: { status: "paid" } });
+    expect((await shop.checkout.reconcile()).checked).toBe(0);
+    const metrics = (await shop.checkout.inject({ method: "GET", url: "/metrics" })).body;
+    expect(metrics).toMatch(/checkout_reconciliations_total\{[^}]*outcome="paid"[^}]*\} 1/);
+  });
+
+  it("refunds an approved payment whose order was cancelled meanwhile (compensation)", async () => {
+    const product = await productInStock(shop.api, 2);
+    const cartId = await cartWith(shop.api, product.sku, 1);
+    const key = newKey();
+    const response = await postCheckout(shop.checkout, key, cartId, SLOW_CARD);
+    expect(response.statusCode).toBe(202);
+    const { checkoutId, order } = response.json();
+    const cancelled = await shop.api.inject({
+      method: "POST",
+      url: `/orders/${order.id}/transitions`,
+      payload: { to: "cancelled", reason: "shopper gave up" },
+    });
+    expect(cancelled.statusCode).toBe(200);
+    expect((await settledPayment(checkoutId)).status).toBe("approved");
+
+    const pass = await shop.checkout.reconcile({ now: new Date(Date.now() + PAYMENT_TIMEOUT_MS) });
+    expect(pass.outcomes).toEqual({ refunded: 1 });
+    const payment = await paymentOf(shop.payments(), checkoutId);
+    expect(payment).toMatchObject({ status: "refunded", refundedMinor: order.totalMinor });
+    expect(await orderOf(shop.api, order.id)).toMatchObject({ status: "cancelled", paymentId: null });
+    const retry = await postCheckout(shop.checkout, key, cartId, SLOW_CARD);
+    expect(retry.statusCode).toBe(409);
+    expect(retry.json()).toMatchObject({ error: "payment_refunded", details: { checkoutId, paymentId: payment.id } });
+    const view = await shop.checkout.inject({ method: "GET", url: `/checkout/${checkoutId}` });
+    expect(view.json().status).toBe("refunded");
+  });
+});
