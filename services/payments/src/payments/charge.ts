@@ -1,7 +1,7 @@
 import { conflict } from "@shop/service-kit";
 import type { FastifyBaseLogger } from "fastify";
 import type { PaymentMetrics } from "../metrics.js";
-import type { PaymentProvider } from "../provider/provider.js";
+import type { ChargeOutcome, PaymentProvider } from "../provider/provider.js";
 import type { KeyRecord, PaymentsRepository } from "../repositories/payments.js";
 import { tokeniseCard } from "./card.js";
 import { requestFingerprint } from "./fingerprint.js";
@@ -26,7 +26,7 @@ export interface ChargeAnswer {
 export function createChargeService(deps: ChargeDependencies) {
   /** Asks the provider and records its answer; runs to the end even if the HTTP caller has gone. */
   async function settle(payment: Payment, body: CreatePaymentBody, log: FastifyBaseLogger): Promise<Payment> {
-    let outcome: Awaited<ReturnType<PaymentProvider["charge"]>>;
+    let outcome: ChargeOutcome;
     try {
       outcome = await deps.provider.charge({
         paymentId: payment.id,
@@ -43,29 +43,27 @@ export function createChargeService(deps: ChargeDependencies) {
     deps.metrics.payments.inc({ outcome: outcome.status });
     const completed = await deps.payments.complete(payment.id, outcome);
     log.info({ paymentId: payment.id, status: outcome.status }, "payment settled");
-    return completed ?? (await deps.payments.findById(payment.id)) ?? payment;
+    if (!completed) throw new Error(`payment ${payment.id} stopped processing while its charge was running`);
+    return completed;
   }
 
   return {
     /** Charges once per idempotency key; a repeat of the same key and body gets the same payment back. */
     async charge(idempotencyKey: string, body: CreatePaymentBody, log: FastifyBaseLogger): Promise<ChargeAnswer> {
       const fingerprint = requestFingerprint(deps.fingerprintSecret, body);
-      const card = tokeniseCard(body.card);
-      // Two rounds: a key seen on conflict can vanish only if its inserting statement failed; then we may take it.
-      for (let round = 0; round < 2; round++) {
-        const created = await deps.payments.insertProcessing({
-          idempotencyKey,
-          fingerprint,
-          amountMinor: body.amountMinor,
-          currency: body.currency,
-          reference: body.reference,
-          card,
-        });
-        if (created) return { statusCode: 201, payment: await deps.inFlight.track(settle(created, body, log)) };
-        const existing = await deps.payments.findByKey(idempotencyKey);
-        if (existing) return replay(idempotencyKey, existing, fingerprint);
-      }
-      throw new Error(`idempotency key ${idempotencyKey} is neither free nor taken`);
+      const created = await deps.payments.insertProcessing({
+        idempotencyKey,
+        fingerprint,
+        amountMinor: body.amountMinor,
+        currency: body.currency,
+        reference: body.reference,
+        card: tokeniseCard(body.card),
+      });
+      if (created) return { statusCode: 201, payment: await deps.inFlight.track(settle(created, body, log)) };
+      // The insert yielded to a committed row with this key (rows are never deleted), so it is there to read.
+      const existing = await deps.payments.findByKey(idempotencyKey);
+      if (!existing) throw new Error(`idempotency key ${idempotencyKey} conflicted but has no row`);
+      return replay(idempotencyKey, existing, fingerprint);
     },
 
     /** Makes an unused key unusable; a key already used by a payment is a 409 `payment_exists`. */
