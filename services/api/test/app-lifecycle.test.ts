@@ -20,6 +20,23 @@ describe("the api's lifecycle", () => {
     expect(ready.json()).toEqual({ status: "ready", checks: { database: "ok" } });
   });
 
+  it("publishes an OpenAPI document with every contract route", async () => {
+    const doc = (await app.inject("/openapi.json")).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/products",
+        "/products/{sku}",
+        "/carts",
+        "/carts/{id}",
+        "/carts/{id}/items",
+        "/carts/{id}/items/{sku}",
+        "/orders",
+        "/orders/{id}",
+        "/orders/{id}/transitions",
+      ]),
+    );
+  });
+
   it("counts orders by status and stock reservations by outcome on /metrics", async () => {
     const cartId = await cartWith(app, [{ sku: "MUG-STONE-350", quantity: 1 }]);
     const order = await app.inject({ method: "POST", url: "/orders", payload: { cartId, checkoutId: "chk-metrics" } });
