@@ -31,7 +31,7 @@ describe("a checkout the shop or the bank refuses", () => {
     const checkoutId = body.details.checkoutId;
     expect(await stockOf(shop.api, product.sku)).toBe(product.stock);
     expect(await orderOf(shop.api, body.details.order.id)).toMatchObject({ status: "payment_failed" });
-    expect(await paymentOf(shop.payments(), checkoutId)).toMatchObject({ status: "declined" });
+    expect(await paymentOf(shop.payments, checkoutId)).toMatchObject({ status: "declined" });
 
     const replay = await postCheckout(shop.checkout, key, cartId, DECLINED_CARD);
     expect(replay.statusCode).toBe(402);

@@ -14,7 +14,7 @@ describe("payments down, then a retry", () => {
     const product = await productInStock(shop.api, 2);
     const cartId = await cartWith(shop.api, product.sku, 1);
     const key = newKey();
-    await shop.stopPayments();
+    await shop.stop("payments");
 
     const response = await postCheckout(shop.checkout, key, cartId);
     expect(response.statusCode).toBe(202);
@@ -27,8 +27,8 @@ describe("payments down, then a retry", () => {
     expect(ready.statusCode).toBe(503);
     expect(ready.json().checks.payments).toContain("unreachable");
 
-    await shop.startPayments();
-    expect(await paymentOf(shop.payments(), checkoutId)).toBeNull();
+    await shop.start("payments");
+    expect(await paymentOf(shop.payments, checkoutId)).toBeNull();
     const retry = await postCheckout(shop.checkout, key, cartId);
     expect(retry.statusCode).toBe(201);
     expect(retry.json()).toMatchObject({ checkoutId, status: "paid", order: { id: order.id, status: "paid" } });
@@ -50,11 +50,11 @@ describe("payments down, and the shopper never comes back", () => {
     const product = await productInStock(shop.api, 2);
     const cartId = await cartWith(shop.api, product.sku, 2);
     const key = newKey();
-    await shop.stopPayments();
+    await shop.stop("payments");
     const response = await postCheckout(shop.checkout, key, cartId);
     expect(response.statusCode).toBe(202);
     const { checkoutId, order } = response.json();
-    await shop.startPayments();
+    await shop.start("payments");
 
     let status = "pending";
     for (let i = 0; i < 50 && status === "pending"; i++) {
@@ -70,7 +70,7 @@ describe("payments down, and the shopper never comes back", () => {
     const retry = await postCheckout(shop.checkout, key, cartId);
     expect(retry.statusCode).toBe(402);
     expect(retry.json().details).toMatchObject({ checkoutId, declineCode: "payment_voided" });
-    const voided = await shop.payments().inject({
+    const voided = await shop.payments.inject({
       method: "POST",
       url: "/payments/void",
       headers: { "idempotency-key": `checkout-${checkoutId}` },

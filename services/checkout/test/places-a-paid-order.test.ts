@@ -22,7 +22,7 @@ describe("a checkout with a good card", () => {
     expect(body.order.number).toMatch(/^ORD-\d+$/);
     expect(await stockOf(shop.api, product.sku)).toBe(product.stock - 2);
 
-    const payment = await paymentOf(shop.payments(), body.checkoutId);
+    const payment = await paymentOf(shop.payments, body.checkoutId);
     expect(payment).toMatchObject({ status: "approved", amountMinor: body.order.totalMinor, id: body.order.paymentId });
     expect(await shop.countCharges()).toBe(1);
 

@@ -25,7 +25,7 @@ describe("a payment provider slower than checkout's deadline", () => {
   /** Waits until payments has settled the checkout's payment. */
   async function settledPayment(checkoutId: string) {
     for (let i = 0; i < 60; i++) {
-      const payment = await paymentOf(shop.payments(), checkoutId);
+      const payment = await paymentOf(shop.payments, checkoutId);
       if (payment && payment.status !== "processing") return payment;
       await sleep(100);
     }
@@ -77,7 +77,7 @@ describe("a payment provider slower than checkout's deadline", () => {
 
     const pass = await shop.checkout.reconcile({ now: new Date(Date.now() + PAYMENT_TIMEOUT_MS) });
     expect(pass.outcomes).toEqual({ refunded: 1 });
-    const payment = await paymentOf(shop.payments(), checkoutId);
+    const payment = await paymentOf(shop.payments, checkoutId);
     expect(payment).toMatchObject({ status: "refunded", refundedMinor: order.totalMinor });
     expect(await orderOf(shop.api, order.id)).toMatchObject({ status: "cancelled", paymentId: null });
     const retry = await postCheckout(shop.checkout, key, cartId, SLOW_CARD);

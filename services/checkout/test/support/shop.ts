@@ -19,12 +19,12 @@ export interface ShopOptions {
 /** Real api and payments listening on loopback, and a checkout app pointed at them, each with its own database. */
 export interface Shop {
   readonly api: ServiceApp;
+  readonly payments: ServiceApp;
   readonly checkout: ServiceApp;
-  payments(): ServiceApp;
-  /** Closes payments but keeps its port, so checkout finds nothing listening there. */
-  stopPayments(): Promise<void>;
-  /** Starts payments again on its old port with its old database. */
-  startPayments(): Promise<void>;
+  /** Closes api or payments but keeps its port, so checkout finds nothing listening there. */
+  stop(service: "api" | "payments"): Promise<void>;
+  /** Starts it again on its old port with its old database. */
+  start(service: "api" | "payments"): Promise<void>;
   /** Charges payments has recorded (voided keys are not charges). */
   countCharges(): Promise<number>;
   /** Orders api has recorded. */
@@ -33,6 +33,7 @@ export interface Shop {
 }
 
 const silent = (service: string) => createLogger({ service, level: "silent" });
+
 async function count(databaseUrl: string, sql: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -43,7 +44,27 @@ async function count(databaseUrl: string, sql: string): Promise<number> {
   }
 }
 
-const port = (app: ServiceApp) => (app.server.address() as AddressInfo).port;
+/** A service listening on loopback that can be stopped and started again on the same port. */
+async function listening(build: () => Promise<ServiceApp>) {
+  let app: ServiceApp | null = await build();
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const port = (app.server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get app(): ServiceApp {
+      if (!app) throw new Error(`the service on port ${port} is stopped`);
+      return app;
+    },
+    async stop() {
+      await app?.close();
+      app = null;
+    },
+    async start() {
+      app = await build();
+      await app.listen({ host: "127.0.0.1", port });
+    },
+  };
+}
 
 /** Starts the three services for one test file. */
 export async function startShop(options: ShopOptions = {}): Promise<Shop> {
@@ -54,21 +75,21 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     createTestDatabase(adminUrl, "checkout"),
   ]);
   const secret = "test-fingerprint-secret-0123456789";
+  const apiConfig = apiConfigSchema.parse({ DATABASE_URL: apiDb });
   const paymentsConfig = paymentsConfigSchema.parse({
     DATABASE_URL: paymentsDb,
     FINGERPRINT_SECRET: secret,
     SANDBOX_SLOW_MS: String(options.sandboxSlowMs ?? 1000),
   });
-  const api = await buildApi(apiConfigSchema.parse({ DATABASE_URL: apiDb }), { logger: silent("api") });
-  await api.listen({ host: "127.0.0.1", port: 0 });
-  let payments: ServiceApp | null = await buildPayments(paymentsConfig, { logger: silent("payments") });
-  await payments.listen({ host: "127.0.0.1", port: 0 });
-  const paymentsPort = port(payments);
+  const services = {
+    api: await listening(() => buildApi(apiConfig, { logger: silent("api") })),
+    payments: await listening(() => buildPayments(paymentsConfig, { logger: silent("payments") })),
+  };
 
   const checkoutConfig = configSchema.parse({
     DATABASE_URL: checkoutDb,
-    API_URL: `http://127.0.0.1:${port(api)}`,
-    PAYMENTS_URL: `http://127.0.0.1:${paymentsPort}`,
+    API_URL: services.api.url,
+    PAYMENTS_URL: services.payments.url,
     FINGERPRINT_SECRET: secret,
     RECONCILE_INTERVAL_MS: "0",
     ...options.checkoutEnv,
@@ -80,25 +101,20 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   await checkout.ready();
 
   return {
-    api,
+    get api() {
+      return services.api.app;
+    },
+    get payments() {
+      return services.payments.app;
+    },
     checkout,
-    payments() {
-      if (!payments) throw new Error("payments is stopped");
-      return payments;
-    },
-    async stopPayments() {
-      await payments?.close();
-      payments = null;
-    },
-    async startPayments() {
-      payments = await buildPayments(paymentsConfig, { logger: silent("payments") });
-      await payments.listen({ host: "127.0.0.1", port: paymentsPort });
-    },
+    stop: (service) => services[service].stop(),
+    start: (service) => services[service].start(),
     countCharges: () => count(paymentsDb, "SELECT count(*) FROM payments WHERE status <> 'voided'"),
     countOrders: () => count(apiDb, "SELECT count(*) FROM orders"),
     async close() {
       await checkout.close();
-      await Promise.all([api.close(), payments?.close()]);
+      await Promise.all([services.api.stop(), services.payments.stop()]);
     },
   };
 }
