@@ -1,0 +1,20 @@
+/** Where progress goes; the CLI prints it, tests may collect or drop it. */
+export interface Logger {
+  info(message: string): void;
+}
+
+/** A logger that prints `[cluster] message` lines to standard error. */
+export const consoleLogger: Logger = {
+  info: (message) => process.stderr.write(`[cluster] ${message}\n`),
+};
+
+/** A logger that drops everything. */
+export const silentLogger: Logger = { info: () => {} };
+
+/** Formats milliseconds as `4m05s` or `12.3s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.floor((ms % 60_000) / 1000);
+  return `${minutes}m${String(seconds).padStart(2, "0")}s`;
+}

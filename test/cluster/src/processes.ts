@@ -1,0 +1,96 @@
+import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ClusterError } from "./errors.js";
+
+/** A component process started by the cluster, as recorded in the run directory's state. */
+export interface ProcessRecord {
+  readonly name: string;
+  readonly pid: number;
+  /** Absolute path of the binary, checked before signalling so a reused pid is never hit. */
+  readonly bin: string;
+  readonly logFile: string;
+}
+
+/** A started process plus a promise that settles if it exits, for fail-fast waits. */
+export interface StartedProcess {
+  readonly record: ProcessRecord;
+  /** Rejects with the exit code and the tail of the log when the process stops. */
+  readonly exited: Promise<never>;
+}
+
+/** Starts `bin` detached from this process (it outlives `up`), with its output appended to `logFile`. */
+export function startProcess(name: string, bin: string, args: readonly string[], logFile: string): StartedProcess {
+  const fd = openSync(logFile, "a");
+  try {
+    const child = spawn(bin, args, { detached: true, stdio: ["ignore", fd, fd] });
+    if (child.pid === undefined) throw new ClusterError("start", `could not start ${name} (${bin})`, { logFile });
+    const record: ProcessRecord = { name, pid: child.pid, bin, logFile };
+    const exited = new Promise<never>((_, reject) => {
+      child.once("exit", (code, signal) => {
+        void logTail(logFile).then((tail) =>
+          reject(
+            new ClusterError(
+              "start",
+              `${name} exited (${signal ?? `code ${code}`}); last lines of ${logFile}:\n${tail}`,
+              {
+                logFile,
+              },
+            ),
+          ),
+        );
+      });
+      child.once("error", (error) =>
+        reject(new ClusterError("start", `could not start ${name}: ${error.message}`, { cause: error, logFile })),
+      );
+    });
+    // A caller that never waits must not see an unhandled rejection when the process is stopped later.
+    exited.catch(() => {});
+    child.unref();
+    return { record, exited };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether the pid is alive and still runs the recorded binary. */
+export async function isRunning(record: ProcessRecord): Promise<boolean> {
+  try {
+    const [cmdline, stat] = await Promise.all([
+      readFile(`/proc/${record.pid}/cmdline`, "utf8"),
+      readFile(`/proc/${record.pid}/stat`, "utf8"),
+    ]);
+    // Field 3 of stat is the state; a zombie has exited and only waits to be reaped.
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return cmdline.split("\0")[0] === record.bin && state !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** Stops a recorded process: SIGTERM, then SIGKILL if it is still there after `graceMs`. */
+export async function stopProcess(
+  record: ProcessRecord,
+  graceMs = 10_000,
+): Promise<"stopped" | "killed" | "not running"> {
+  if (!(await isRunning(record))) return "not running";
+  process.kill(record.pid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    await sleep(100);
+    if (!(await isRunning(record))) return "stopped";
+  }
+  process.kill(record.pid, "SIGKILL");
+  while (await isRunning(record)) await sleep(100);
+  return "killed";
+}
+
+/** The last lines of a log file, for error messages. */
+export async function logTail(file: string, lines = 15): Promise<string> {
+  try {
+    return (await readFile(file, "utf8")).trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
