@@ -60,7 +60,11 @@ export function checkoutRoutes(app: ServiceApp, deps: PageDeps): void {
   const sendCartProblem = (reply: FastifyReply, cart: Cart | null, status: number, problem: string) =>
     pages.send(reply, "cart", cartPage({ cart, csrfToken: reply.generateCsrf(), problem }), status);
 
-  const explainRejection = (request: FastifyRequest, reply: FastifyReply, cart: Cart, rejection: Rejection) => {
+  const explainRejection = async (request: FastifyRequest, reply: FastifyReply, rejection: Rejection) => {
+    const cart = await currentOpenCart(deps, request);
+    if (rejection.error === "cart_not_open" || !cart) {
+      return sendCartProblem(reply, null, 409, "This cart has already been ordered.");
+    }
     switch (rejection.error) {
       case "out_of_stock": {
         const sku = stockDetails.safeParse(rejection.details).data?.sku ?? "";
@@ -69,8 +73,6 @@ export function checkoutRoutes(app: ServiceApp, deps: PageDeps): void {
       }
       case "cart_empty":
         return sendCartProblem(reply, cart, 409, "Your cart is empty.");
-      case "cart_not_open":
-        return sendCartProblem(reply, null, 409, "This cart has already been ordered.");
       case "payment_refunded":
         return sendCartProblem(
           reply,
@@ -97,17 +99,20 @@ export function checkoutRoutes(app: ServiceApp, deps: PageDeps): void {
     "/checkout",
     { preValidation: app.csrfProtection, schema: { body: checkoutBody, response: pageResponses } },
     async (request, reply) => {
-      const cart = await currentOpenCart(deps, request);
-      if (!cart || cart.items.length === 0) return reply.redirect("/cart", 303);
+      const { cartId } = sessions.read(request);
+      if (!cartId) return reply.redirect("/cart", 303);
       const form = checkForm(checkoutFormSchema(deps.now()), request.body);
       if (!form.ok) {
+        const cart = await currentOpenCart(deps, request);
+        if (!cart) return reply.redirect("/cart", 303);
         const { holder, expMonth, expYear } = request.body;
         return sendForm(reply, cart, 400, { values: { holder, expMonth, expYear }, errors: form.errors });
       }
       const { idempotencyKey, cardNumber, expMonth, expYear, cvc } = form.data;
       const card = { number: cardNumber, expMonth, expYear, cvc };
-      const outcome = await checkout.placeOrder(request.id, idempotencyKey, cart.id, card);
-      if (outcome.kind === "rejected") return explainRejection(request, reply, cart, outcome.rejection);
+      // No "is the cart still open" check first: a double submit must reach checkout, which answers it from its key.
+      const outcome = await checkout.placeOrder(request.id, idempotencyKey, cartId, card);
+      if (outcome.kind === "rejected") return explainRejection(request, reply, outcome.rejection);
 
       const session = remember(sessions.read(request), "checkoutIds", outcome.checkoutId);
       if (outcome.kind === "paid") {

@@ -12,6 +12,13 @@ export const APPROVED_CARD = "4242424242424242";
 export const DECLINED_CARD = "4000000000000002";
 export const COOKIE_SECRET = "storefront-test-cookie-secret-0123456789";
 
+export interface ShopOptions {
+  /** How long the sandbox takes for its slow card (payments' SANDBOX_SLOW_MS). */
+  readonly sandboxSlowMs?: number;
+  /** Checkout's environment on top of the test defaults (reconcile timer off). */
+  readonly checkoutEnv?: Record<string, string>;
+}
+
 /** The real api, payments and checkout on loopback, and a storefront app (driven by inject) in front of them. */
 export interface Shop {
   readonly storefront: ServiceApp;
@@ -19,11 +26,23 @@ export interface Shop {
   storefrontLogs(): string;
   /** Runs SQL against api's database, e.g. to add a product or change stock. */
   apiSql(sql: string, values?: unknown[]): Promise<void>;
+  /** Charges payments has recorded (voided keys are not charges). */
+  countCharges(): Promise<number>;
   close(): Promise<void>;
 }
 
 const silent = (service: string) => createLogger({ service, level: "silent" });
 const urlOf = (app: ServiceApp) => `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+async function query(databaseUrl: string, sql: string, values: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await client.query(sql, values);
+  } finally {
+    await client.end();
+  }
+}
 
 async function listening(app: ServiceApp): Promise<ServiceApp> {
   await app.listen({ host: "127.0.0.1", port: 0 });
@@ -31,7 +50,7 @@ async function listening(app: ServiceApp): Promise<ServiceApp> {
 }
 
 /** Starts the whole shop for one test file, each service with its own database. */
-export async function startShop(): Promise<Shop> {
+export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   const adminUrl = inject("postgresAdminUrl");
   const [apiDb, paymentsDb, checkoutDb] = await Promise.all([
     createTestDatabase(adminUrl, "storefront_api"),
@@ -41,9 +60,16 @@ export async function startShop(): Promise<Shop> {
   const secret = "storefront-test-fingerprint-secret";
   const [api, payments] = await Promise.all([
     buildApi(apiConfigSchema.parse({ DATABASE_URL: apiDb }), { logger: silent("api") }).then(listening),
-    buildPayments(paymentsConfigSchema.parse({ DATABASE_URL: paymentsDb, FINGERPRINT_SECRET: secret }), {
-      logger: silent("payments"),
-    }).then(listening),
+    buildPayments(
+      paymentsConfigSchema.parse({
+        DATABASE_URL: paymentsDb,
+        FINGERPRINT_SECRET: secret,
+        SANDBOX_SLOW_MS: String(options.sandboxSlowMs ?? 1000),
+      }),
+      {
+        logger: silent("payments"),
+      },
+    ).then(listening),
   ]);
   const checkoutConfig = checkoutConfigSchema.parse({
     DATABASE_URL: checkoutDb,
@@ -51,6 +77,7 @@ export async function startShop(): Promise<Shop> {
     PAYMENTS_URL: urlOf(payments),
     FINGERPRINT_SECRET: secret,
     RECONCILE_INTERVAL_MS: "0",
+    ...options.checkoutEnv,
   });
   const checkout = await listening(await buildCheckout(checkoutConfig, { logger: silent("checkout") }));
 
@@ -65,13 +92,11 @@ export async function startShop(): Promise<Shop> {
     storefront,
     storefrontLogs: () => logs.text(),
     async apiSql(sql, values = []) {
-      const client = new pg.Client({ connectionString: apiDb });
-      await client.connect();
-      try {
-        await client.query(sql, values);
-      } finally {
-        await client.end();
-      }
+      await query(apiDb, sql, values);
+    },
+    async countCharges() {
+      const result = await query(paymentsDb, "SELECT count(*) FROM payments WHERE status <> 'voided'");
+      return Number(result.rows[0].count);
     },
     async close() {
       await storefront.close();
