@@ -38,4 +38,14 @@ describe("payments health and metrics", () => {
     expect(metrics).toMatch(/^payments_total\{outcome="declined",service="payments"\} 1$/m);
     expect(metrics).toMatch(/^payment_refunds_total\{service="payments"\} 1$/m);
   });
+
+  it("publishes an OpenAPI document for every payments route", async () => {
+    const response = await app.inject("/openapi.json");
+    expect(response.statusCode).toBe(200);
+    const paths = response.json().paths;
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining(["/payments", "/payments/{id}", "/payments/void", "/payments/{id}/refunds"]),
+    );
+    expect(JSON.stringify(paths["/payments"].post)).toContain("idempotency-key");
+  });
 });
