@@ -29,16 +29,18 @@ export interface Shop {
   countCharges(): Promise<number>;
   /** Orders api has recorded. */
   countOrders(): Promise<number>;
+  /** Every row of checkout's own table, as JSON text. */
+  checkoutRows(): Promise<string>;
   close(): Promise<void>;
 }
 
 const silent = (service: string) => createLogger({ service, level: "silent" });
 
-async function count(databaseUrl: string, sql: string): Promise<number> {
+async function queryOne(databaseUrl: string, sql: string): Promise<unknown> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    return Number((await client.query(sql)).rows[0].count);
+    return (await client.query(sql)).rows[0].value;
   } finally {
     await client.end();
   }
@@ -110,8 +112,11 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     checkout,
     stop: (service) => services[service].stop(),
     start: (service) => services[service].start(),
-    countCharges: () => count(paymentsDb, "SELECT count(*) FROM payments WHERE status <> 'voided'"),
-    countOrders: () => count(apiDb, "SELECT count(*) FROM orders"),
+    countCharges: async () =>
+      Number(await queryOne(paymentsDb, "SELECT count(*) AS value FROM payments WHERE status <> 'voided'")),
+    countOrders: async () => Number(await queryOne(apiDb, "SELECT count(*) AS value FROM orders")),
+    checkoutRows: async () =>
+      String(await queryOne(checkoutDb, "SELECT coalesce(json_agg(c), '[]')::text AS value FROM checkouts c")),
     async close() {
       await checkout.close();
       await Promise.all([services.api.stop(), services.payments.stop()]);
