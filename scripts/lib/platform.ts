@@ -82,7 +82,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   };
   try {
     await Promise.all(SERVICE_NAMES.map((name) => services[name].start()));
-    await Promise.all(SERVICE_NAMES.map((name) => waitForOk(`${url(name)}/readyz`, 30_000, `${name} readiness`)));
+    await Promise.all(SERVICE_NAMES.map((name) => waitForOk(`${url(name)}/readyz`, 60_000, `${name} readiness`)));
   } catch (error) {
     await stop();
     throw error;

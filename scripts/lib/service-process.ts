@@ -35,7 +35,7 @@ export class ServiceProcess {
   }
 
   /** Starts the process and resolves once `/healthz` answers. */
-  async start(timeoutMs = 30_000): Promise<void> {
+  async start(timeoutMs = 60_000): Promise<void> {
     const entry = `services/${this.spec.name}/src/server.ts`;
     this.log ??= this.spec.logFile ? createWriteStream(this.spec.logFile, { flags: "a" }) : undefined;
     const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", entry], {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import swagger from "@fastify/swagger";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RawServerDefault } from "fastify";
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -32,6 +32,7 @@ export interface ServiceAppOptions {
   readonly readiness?: HealthOptions["checks"];
 }
 
+const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds a service's app with what every service shares: validation, errors, request ids, metrics, health, OpenAPI. */
@@ -39,7 +40,11 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
-    requestIdLogLabel: "requestId",
+    logController: new LogController({
+      requestIdLogLabel: "requestId",
+      // Probes and scrapes arrive every few seconds; logging each one would drown the requests that matter.
+      disableRequestLogging: (request) => QUIET_PATHS.has(request.url),
+    }),
     // An incoming x-request-id is kept (so one id follows a request across services) only if it is safe to log.
     genReqId: (request) => {
       const incoming = request.headers["x-request-id"];

@@ -1,3 +1,4 @@
+export { Counter, Gauge, Histogram, type Registry } from "prom-client";
 export { ConfigError, loadConfig, serverEnv } from "./config.js";
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from "./create-app.js";
 export { createPool, type Pool, type PoolClient, runMigrations, withTransaction } from "./db.js";
@@ -18,4 +19,3 @@ export { createLogger, REDACTED_PATHS } from "./logger.js";
 export { main, runServer } from "./run-server.js";
 export { errorBodySchema, errorResponses, idempotencyKeySchema } from "./schemas.js";
 export { captureLogs } from "./testing.js";
-export { Counter, Gauge, Histogram, type Registry } from "prom-client";

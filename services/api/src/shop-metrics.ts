@@ -1,4 +1,4 @@
-import { Counter, type Registry } from "./kit-gaps.js";
+import { Counter, type Registry } from "@shop/service-kit";
 
 /** Business counters of the api, registered on the app's own registry. */
 export function createShopMetrics(registry: Registry) {
