@@ -1,4 +1,4 @@
-import { DownstreamError, DownstreamUnavailableError, HttpError } from "@shop/service-kit";
+import { DownstreamError, DownstreamUnavailableError } from "@shop/service-kit";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import type { PageSender } from "./pages.js";
@@ -36,14 +36,12 @@ export function installErrorPages(app: FastifyInstance, pages: PageSender): void
       request.log.error({ err: error }, "a service the storefront needs did not answer");
       const page = errorPage({
         title: "The shop is briefly unavailable",
-        message: "We could not reach part of the shop just now. Nothing was charged. Please try again in a minute.",
+        message: "We could not reach part of the shop just now. Please try again in a minute.",
       });
       return pages.send(reply, "error", page, 503);
     }
-    if (error instanceof HttpError && error.statusCode < 500) {
-      return pages.send(reply, "error", errorPage({ title: "Sorry", message: error.message }), error.statusCode);
-    }
-    const status = error.statusCode ?? 500;
+    // An answer we did not expect from api or checkout is our fault, whatever status it carried.
+    const status = error instanceof DownstreamError ? 500 : (error.statusCode ?? 500);
     if (status >= 400 && status < 500) {
       request.log.info({ code: error.code, statusCode: status }, error.message);
       const message = status === 413 ? "That form was too large." : "That request could not be understood.";
