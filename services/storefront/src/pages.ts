@@ -1,5 +1,5 @@
+import { Counter, type Registry } from "@shop/service-kit";
 import type { FastifyReply } from "fastify";
-import { Counter, type Registry } from "prom-client";
 import type { SafeHtml } from "./views/html.js";
 
 /** The pages counted in `storefront_page_views_total{page}`. */
