@@ -25,7 +25,7 @@ import { freePorts } from "./ports.js";
 import { isRunning, type StartedProcess, startProcess, stopProcess } from "./processes.js";
 import { addBlackholeRoutes, removeBlackholeRoutes } from "./routes.js";
 import { type ClusterState, readState, writeState } from "./state.js";
-import { waitFor } from "./wait.js";
+import { type NotYet, notYet, waitFor } from "./wait.js";
 
 /** Options for {@link startCluster} and {@link stopCluster}. */
 export interface ClusterOptions {
@@ -137,7 +137,7 @@ async function startComponents(
   const until = <T>(
     exits: readonly StartedProcess[],
     what: string,
-    probe: () => Promise<T | { notYet: string }>,
+    probe: () => Promise<T | NotYet>,
     timeoutMs = 60_000,
   ) => Promise.race([...exits.map((p) => p.exited), waitFor(what, probe, { timeoutMs })]);
 
@@ -163,7 +163,7 @@ async function startComponents(
     `kube-apiserver /readyz (${server})`,
     async () => {
       const response = await client.get("/readyz");
-      return response.status === 200 ? true : { notYet: `HTTP ${response.status}: ${response.body.slice(-300)}` };
+      return response.status === 200 ? true : notYet(`HTTP ${response.status}: ${response.body.slice(-300)}`);
     },
     90_000,
   );
@@ -195,7 +195,7 @@ async function startComponents(
     `${config.nodeCount} fake nodes to be Ready and schedulable`,
     async () => {
       const reason = await fakeNodesNotReady(client, config);
-      return reason === undefined ? true : { notYet: reason };
+      return reason === undefined ? true : notYet(reason);
     },
     90_000,
   );
@@ -204,7 +204,7 @@ async function startComponents(
     const response = await client.get("/api/v1/namespaces/default/serviceaccounts/default");
     return response.status === 200
       ? expectJson<object>("get service account", response)
-      : { notYet: `HTTP ${response.status}` };
+      : notYet(`HTTP ${response.status}`);
   });
   logger.info(`${config.nodeCount} fake nodes are Ready`);
   return state;

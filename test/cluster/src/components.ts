@@ -125,7 +125,6 @@ export function schedulerArgs(layout: Layout, ports: Ports): string[] {
     `--secure-port=${ports.scheduler}`,
     `--cert-dir=${join(layout.pkiDir, "kube-scheduler")}`,
     "--leader-elect=false",
-    "--profiling=false",
   ];
 }
 

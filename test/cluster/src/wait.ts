@@ -9,23 +9,28 @@ export interface WaitOptions {
   readonly intervalMs?: number;
 }
 
+/** A probe's answer "not yet", with the reason shown if the wait gives up. */
+export class NotYet {
+  constructor(readonly reason: string) {}
+}
+
+/** Says "not yet" from a probe. */
+export function notYet(reason: string): NotYet {
+  return new NotYet(reason);
+}
+
 /**
- * Polls `probe` until it returns a value other than `undefined`, or fails naming what it waited for
- * and the last reason the probe gave (a returned string or a thrown error).
+ * Polls `probe` until it returns a value rather than {@link notYet}, or fails naming what it waited
+ * for and the last reason the probe gave (its `notYet` or a thrown error).
  */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | { readonly notYet: string }>,
-  options: WaitOptions,
-): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | NotYet>, options: WaitOptions): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   let lastReason = "no attempt finished";
   for (;;) {
     try {
       const result = await probe();
-      if (isNotYet(result)) lastReason = result.notYet;
-      else if (result !== undefined) return result;
-      else lastReason = "not yet";
+      if (!(result instanceof NotYet)) return result;
+      lastReason = result.reason;
     } catch (error) {
       lastReason = error instanceof Error ? error.message : String(error);
     }
@@ -37,8 +42,4 @@ export async function waitFor<T>(
     }
     await sleep(options.intervalMs ?? 250);
   }
-}
-
-function isNotYet(value: unknown): value is { readonly notYet: string } {
-  return typeof value === "object" && value !== null && "notYet" in value;
 }
