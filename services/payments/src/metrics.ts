@@ -1,4 +1,4 @@
-import { Counter, type Registry } from "prom-client";
+import { Counter, type Registry } from "@shop/service-kit";
 
 /** The service's business counters. */
 export interface PaymentMetrics {
