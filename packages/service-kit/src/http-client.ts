@@ -1,4 +1,4 @@
-import { DownstreamUnavailableError } from "./errors.js";
+import { DownstreamError, DownstreamUnavailableError } from "./errors.js";
 
 export interface ServiceClientOptions {
   /** Name used in errors and logs, e.g. "payments". */
@@ -32,6 +32,8 @@ export class ServiceClient {
     if (call.idempotencyKey) headers["idempotency-key"] = call.idempotencyKey;
     const timeoutMs = call.timeoutMs ?? this.options.timeoutMs;
     const url = new URL(path, this.options.baseUrl);
+    let status: number;
+    let text: string;
     try {
       const response = await fetch(url, {
         method,
@@ -39,8 +41,8 @@ export class ServiceClient {
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
         signal: AbortSignal.timeout(timeoutMs),
       });
-      const text = await response.text();
-      return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+      status = response.status;
+      text = await response.text();
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
       throw new DownstreamUnavailableError(
@@ -52,5 +54,16 @@ export class ServiceClient {
         { cause: error },
       );
     }
+    return { status, body: parseJson(this.options.service, status, text) as T };
+  }
+}
+
+/** An answer that is not JSON (a proxy's HTML error page, say) is an unexpected answer, not an unreachable service. */
+function parseJson(service: string, status: number, text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DownstreamError(service, status, { error: "invalid_json", message: text.slice(0, 200) });
   }
 }
