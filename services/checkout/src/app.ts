@@ -56,6 +56,7 @@ export async function buildApp(config: Config, { logger }: { logger: Logger }): 
     checkouts,
     driver,
     minAgeMs: config.PAYMENT_TIMEOUT_MS,
+    paymentGraceMs: config.PAYMENT_GRACE_MS,
     leaseMs,
     logger,
     onOutcome: (outcome) => metrics.reconciliations.inc({ outcome }),

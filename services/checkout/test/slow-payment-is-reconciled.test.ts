@@ -60,6 +60,24 @@ describe("a payment provider slower than checkout's deadline", () => {
     expect(metrics).toMatch(/checkout_reconciliations_total\{[^}]*outcome="paid"[^}]*\} 1/);
   });
 
+  it("gives every concurrent request with the key the same 202 while the payment is slow", async () => {
+    const product = await productInStock(shop.api, 2);
+    const cartId = await cartWith(shop.api, product.sku, 1);
+    const key = newKey();
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => postCheckout(shop.checkout, key, cartId, SLOW_CARD)),
+    );
+    expect(responses.map((r) => r.statusCode)).toEqual([202, 202, 202, 202, 202]);
+    const bodies = responses.map((r) => r.json());
+    for (const body of bodies) expect(body).toEqual(bodies[0]);
+    const { checkoutId } = bodies[0];
+    expect((await settledPayment(checkoutId)).status).toBe("approved");
+    // The shopper retries once the provider has answered: reconciled inline, no second charge.
+    const retry = await postCheckout(shop.checkout, key, cartId, SLOW_CARD);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json()).toMatchObject({ checkoutId, status: "paid" });
+  });
+
   it("refunds an approved payment whose order was cancelled meanwhile (compensation)", async () => {
     const product = await productInStock(shop.api, 2);
     const cartId = await cartWith(shop.api, product.sku, 1);

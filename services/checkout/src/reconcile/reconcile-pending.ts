@@ -7,6 +7,8 @@ export interface ReconcilerDeps {
   readonly driver: CheckoutDriver;
   /** Only checkouts untouched for this long are reconciled (younger ones may still be answered). */
   readonly minAgeMs: number;
+  /** After this long, a checkout that never got an order is no longer looked at. */
+  readonly paymentGraceMs: number;
   readonly leaseMs: number;
   readonly batchSize?: number;
   readonly logger: Logger;
@@ -28,8 +30,12 @@ export function createReconciler(deps: ReconcilerDeps) {
   let inFlight: Promise<ReconcileSummary> | null = null;
 
   async function pass(now: Date): Promise<ReconcileSummary> {
-    const olderThan = new Date(now.getTime() - deps.minAgeMs);
-    const due = await deps.checkouts.claimDue(olderThan, deps.batchSize ?? 50, deps.leaseMs);
+    const due = await deps.checkouts.claimDue({
+      olderThan: new Date(now.getTime() - deps.minAgeMs),
+      abandonedBefore: new Date(now.getTime() - deps.paymentGraceMs),
+      limit: deps.batchSize ?? 50,
+      leaseMs: deps.leaseMs,
+    });
     const outcomes: Record<string, number> = {};
     for (const checkout of due) {
       let outcome: string;

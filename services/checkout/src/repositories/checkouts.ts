@@ -93,16 +93,21 @@ export function createCheckoutRepository(pool: Pool) {
       );
     },
 
-    /** Leases up to `limit` unfinished checkouts untouched since `olderThan`, skipping rows another instance holds. */
-    async claimDue(olderThan: Date, limit: number, leaseMs: number): Promise<Checkout[]> {
+    /**
+     * Leases up to `limit` unfinished checkouts untouched since `olderThan`, skipping rows another instance holds.
+     * A checkout that never got an order (api was down) is left alone once `abandonedBefore` passes: it holds no
+     * stock and no payment, and a retry of its key can still start it over.
+     */
+    async claimDue(due: { olderThan: Date; abandonedBefore: Date; limit: number; leaseMs: number }) {
       const { rows } = await pool.query(
         `WITH due AS (
            SELECT id AS due_id FROM checkouts
            WHERE ${UNFINISHED} AND updated_at <= $1 AND (locked_until IS NULL OR locked_until <= now())
-           ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-         UPDATE checkouts SET locked_until = now() + $3 * interval '1 millisecond'
+             AND NOT (status = 'in_progress' AND order_id IS NULL AND created_at < $2)
+           ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+         UPDATE checkouts SET locked_until = now() + $4 * interval '1 millisecond'
          FROM due WHERE id = due.due_id RETURNING ${SELECT}`,
-        [olderThan, limit, leaseMs],
+        [due.olderThan, due.abandonedBefore, due.limit, due.leaseMs],
       );
       return rows.map(toCheckout);
     },

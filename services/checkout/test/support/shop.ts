@@ -6,7 +6,7 @@ import { buildApp as buildPayments, configSchema as paymentsConfigSchema } from 
 import { createLogger, type ServiceApp } from "@shop/service-kit";
 import pg from "pg";
 import { inject } from "vitest";
-import { buildApp, configSchema } from "../../src/index.js";
+import { buildApp, type Config, configSchema } from "../../src/index.js";
 
 export interface ShopOptions {
   /** Checkout's environment on top of the test defaults (timer off). */
@@ -21,6 +21,8 @@ export interface Shop {
   readonly api: ServiceApp;
   readonly payments: ServiceApp;
   readonly checkout: ServiceApp;
+  /** Checkout's configuration, to start a second instance on the same database. */
+  readonly checkoutConfig: Config;
   /** Closes api or payments but keeps its port, so checkout finds nothing listening there. */
   stop(service: "api" | "payments"): Promise<void>;
   /** Starts it again on its old port with its old database. */
@@ -110,6 +112,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
       return services.payments.app;
     },
     checkout,
+    checkoutConfig,
     stop: (service) => services[service].stop(),
     start: (service) => services[service].start(),
     countCharges: async () =>
