@@ -1,4 +1,4 @@
-import type { Logger } from "pino";
+import type { FastifyBaseLogger } from "fastify";
 import type { ApiClient, OrderAnswer } from "../clients/api-client.js";
 import { isOutcomeUnknown } from "../clients/expect.js";
 import type { PaymentsClient } from "../clients/payments-client.js";
@@ -27,6 +27,8 @@ export interface AdvanceContext {
   readonly card: Card | null;
   readonly now: Date;
   readonly requestId?: string;
+  /** The request's logger (it carries the request id); the service logger when the reconciler drives. */
+  readonly log?: FastifyBaseLogger;
 }
 
 export interface CheckoutDriverDeps {
@@ -34,7 +36,7 @@ export interface CheckoutDriverDeps {
   readonly api: ApiClient;
   readonly payments: PaymentsClient;
   readonly paymentGraceMs: number;
-  readonly logger: Logger;
+  readonly logger: FastifyBaseLogger;
 }
 
 /**
@@ -85,6 +87,7 @@ export function createCheckoutDriver(deps: CheckoutDriverDeps) {
       }
     } catch (error) {
       if (!isOutcomeUnknown(error)) throw error;
+      (ctx.log ?? deps.logger).warn({ checkoutId: checkout.id, err: error }, "api did not answer about the order");
       if (checkout.orderId) return pending(checkout, checkout.order);
       return finish(checkout, "unavailable", ctx.card ? { answer: unavailableAnswer(checkout.id) } : {});
     }
@@ -114,7 +117,10 @@ export function createCheckoutDriver(deps: CheckoutDriverDeps) {
       if (answer.rejection.body.error === "idempotency_key_voided")
         return failOrder(sent, order, "payment_voided", ctx);
       // payments refused the request itself (it never charged): release the stock and pass its reason on.
-      deps.logger.warn({ checkoutId: checkout.id, error: answer.rejection.body.error }, "payments refused the charge");
+      (ctx.log ?? deps.logger).warn(
+        { checkoutId: checkout.id, error: answer.rejection.body.error },
+        "payments refused the charge",
+      );
       const failed = await api.transition(
         order.id,
         { to: "payment_failed", reason: "payment_rejected" },
@@ -127,7 +133,10 @@ export function createCheckoutDriver(deps: CheckoutDriverDeps) {
       });
     } catch (error) {
       if (!isOutcomeUnknown(error)) throw error;
-      deps.logger.warn({ checkoutId: checkout.id, err: error }, "payment outcome unknown; checkout left pending");
+      (ctx.log ?? deps.logger).warn(
+        { checkoutId: checkout.id, err: error },
+        "payment outcome unknown; checkout left pending",
+      );
       return pending(sent, order);
     }
   }
@@ -173,7 +182,10 @@ export function createCheckoutDriver(deps: CheckoutDriverDeps) {
         answer: paidAnswer(checkout.id, answer.order),
       });
     // Compensation: the money arrived for an order that is no longer waiting for it.
-    deps.logger.warn({ checkoutId: checkout.id, paymentId, rejection: answer.rejection.body }, "refunding payment");
+    (ctx.log ?? deps.logger).warn(
+      { checkoutId: checkout.id, paymentId, rejection: answer.rejection.body },
+      "refunding payment",
+    );
     try {
       await payments.refund(paymentId, refundKey(checkout.id), ctx.requestId);
     } catch (error) {

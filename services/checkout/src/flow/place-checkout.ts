@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { conflict } from "@shop/service-kit";
+import type { FastifyBaseLogger } from "fastify";
 import type { Card } from "../clients/schemas.js";
 import type { CheckoutRepository, StoredAnswer } from "../repositories/checkouts.js";
 import type { CheckoutDriver, Outcome } from "./advance-checkout.js";
@@ -22,6 +23,7 @@ export interface PlaceCheckoutRequest {
   readonly idempotencyKey: string;
   readonly body: { readonly cartId: string; readonly card: Card };
   readonly requestId: string;
+  readonly log: FastifyBaseLogger;
 }
 
 export interface PlaceCheckoutResult {
@@ -40,7 +42,7 @@ export function createCheckoutPlacer(deps: PlaceCheckoutDeps) {
 
   return async function placeCheckout(request: PlaceCheckoutRequest): Promise<PlaceCheckoutResult> {
     const fingerprint = requestFingerprint(deps.fingerprintSecret, request.body);
-    const ctx = () => ({ card: request.body.card, now: new Date(), requestId: request.requestId });
+    const ctx = () => ({ card: request.body.card, now: new Date(), requestId: request.requestId, log: request.log });
     const created = await deps.checkouts.insert({
       id: randomUUID(),
       idempotencyKey: request.idempotencyKey,

@@ -23,6 +23,7 @@ export function registerPostCheckout(
         idempotencyKey: request.headers["idempotency-key"],
         body: request.body,
         requestId: request.id,
+        log: request.log,
       });
       deps.metrics.checkouts.inc({ result: outcome });
       // Stored answers were validated by these same schemas when they were first built.
