@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { CheckoutDriver } from "../flow/advance-checkout.js";
-import type { CheckoutRepository } from "../repositories/checkouts.js";
+import type { Checkout, CheckoutRepository } from "../repositories/checkouts.js";
 
 export interface ReconcilerDeps {
   readonly checkouts: CheckoutRepository;
@@ -30,26 +30,33 @@ export function createReconciler(deps: ReconcilerDeps) {
   let inFlight: Promise<ReconcileSummary> | null = null;
 
   async function pass(now: Date): Promise<ReconcileSummary> {
-    const due = await deps.checkouts.claimDue({
-      olderThan: new Date(now.getTime() - deps.minAgeMs),
-      abandonedBefore: new Date(now.getTime() - deps.paymentGraceMs),
-      limit: deps.batchSize ?? 50,
-      leaseMs: deps.leaseMs,
-    });
+    const handled: string[] = [];
     const outcomes: Record<string, number> = {};
-    for (const checkout of due) {
-      let outcome: string;
-      try {
-        outcome = (await deps.driver.advance(checkout, { card: null, now })).outcome;
-      } catch (error) {
-        deps.logger.error({ err: error, checkoutId: checkout.id }, "reconciling a checkout failed");
-        outcome = "error";
-      }
+    // One row is claimed at a time, just before it is driven, so no lease runs out while it waits in a batch.
+    while (handled.length < (deps.batchSize ?? 50)) {
+      const checkout = await deps.checkouts.claimNextDue({
+        olderThan: new Date(now.getTime() - deps.minAgeMs),
+        abandonedBefore: new Date(now.getTime() - deps.paymentGraceMs),
+        leaseMs: deps.leaseMs,
+        exclude: handled,
+      });
+      if (!checkout) break;
+      handled.push(checkout.id);
+      const outcome = await settleOne(checkout, now);
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
       deps.onOutcome(outcome);
     }
-    if (due.length > 0) deps.logger.info({ checked: due.length, outcomes }, "reconciliation pass");
-    return { checked: due.length, outcomes };
+    if (handled.length > 0) deps.logger.info({ checked: handled.length, outcomes }, "reconciliation pass");
+    return { checked: handled.length, outcomes };
+  }
+
+  async function settleOne(checkout: Checkout, now: Date): Promise<string> {
+    try {
+      return (await deps.driver.advance(checkout, { card: null, now })).outcome;
+    } catch (error) {
+      deps.logger.error({ err: error, checkoutId: checkout.id }, "reconciling a checkout failed");
+      return "error";
+    }
   }
 
   return {

@@ -94,22 +94,23 @@ export function createCheckoutRepository(pool: Pool) {
     },
 
     /**
-     * Leases up to `limit` unfinished checkouts untouched since `olderThan`, skipping rows another instance holds.
-     * A checkout that never got an order (api was down) is left alone once `abandonedBefore` passes: it holds no
-     * stock and no payment, and a retry of its key can still start it over.
+     * Leases the oldest unfinished checkout untouched since `olderThan` that nobody holds (FOR UPDATE SKIP LOCKED,
+     * so instances never take the same row), leaving out `exclude`. A checkout that never got an order (api was
+     * down) is left alone once `abandonedBefore` passes: it holds no stock and no payment, and a retry of its key
+     * can still start it over.
      */
-    async claimDue(due: { olderThan: Date; abandonedBefore: Date; limit: number; leaseMs: number }) {
-      const { rows } = await pool.query(
+    claimNextDue(due: { olderThan: Date; abandonedBefore: Date; leaseMs: number; exclude: readonly string[] }) {
+      return one(
         `WITH due AS (
            SELECT id AS due_id FROM checkouts
            WHERE ${UNFINISHED} AND updated_at <= $1 AND (locked_until IS NULL OR locked_until <= now())
              AND NOT (status = 'in_progress' AND order_id IS NULL AND created_at < $2)
-           ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-         UPDATE checkouts SET locked_until = now() + $4 * interval '1 millisecond'
+             AND NOT (id = ANY($4::uuid[]))
+           ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+         UPDATE checkouts SET locked_until = now() + $3 * interval '1 millisecond'
          FROM due WHERE id = due.due_id RETURNING ${SELECT}`,
-        [due.olderThan, due.abandonedBefore, due.limit, due.leaseMs],
+        [due.olderThan, due.abandonedBefore, due.leaseMs, due.exclude],
       );
-      return rows.map(toCheckout);
     },
 
     /** Saves what a step learned; the lease is kept so the driver can go on. */
