@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { ApiClient, OrderAnswer } from "../clients/api-client.js";
 import { isOutcomeUnknown } from "../clients/expect.js";
-import type { PaymentsClient } from "../clients/payments-client.js";
-import type { Card, Order, Payment } from "../clients/schemas.js";
+import type { ChargeAnswer, PaymentsClient } from "../clients/payments-client.js";
+import type { Card, Order, Payment, Rejection } from "../clients/schemas.js";
 import type { Checkout, CheckoutChanges, CheckoutRepository } from "../repositories/checkouts.js";
 import {
   declinedAnswer,
@@ -101,44 +101,46 @@ export function createCheckoutDriver(deps: CheckoutDriverDeps) {
 
   async function charge(checkout: Checkout, order: Order, card: Card, ctx: AdvanceContext): Promise<AdvanceResult> {
     const sent = await checkouts.update(checkout.id, { status: "pending_payment", paymentSentAt: ctx.now });
+    const request = {
+      idempotencyKey: paymentKey(checkout.id),
+      amountMinor: order.totalMinor,
+      currency: order.currency,
+      reference: order.number,
+      card,
+    };
+    let answer: ChargeAnswer;
     try {
-      const answer = await payments.charge(
-        {
-          idempotencyKey: paymentKey(checkout.id),
-          amountMinor: order.totalMinor,
-          currency: order.currency,
-          reference: order.number,
-          card,
-        },
-        ctx.requestId,
-      );
-      if (answer.kind === "payment") return settle(sent, order, answer.payment, ctx);
-      if (answer.kind === "processing") return pending(sent, order);
-      if (answer.rejection.body.error === "idempotency_key_voided")
-        return failOrder(sent, order, "payment_voided", ctx);
-      // payments refused the request itself (it never charged): release the stock and pass its reason on.
-      (ctx.log ?? deps.logger).warn(
-        { checkoutId: checkout.id, error: answer.rejection.body.error },
-        "payments refused the charge",
-      );
-      const failed = await api.transition(
-        order.id,
-        { to: "payment_failed", reason: "payment_rejected" },
-        ctx.requestId,
-      );
-      return finish(sent, "rejected", {
-        status: "rejected",
-        ...(failed.ok ? { order: failed.order } : {}),
-        answer: rejectedAnswer(answer.rejection),
-      });
+      answer = await payments.charge(request, ctx.requestId);
     } catch (error) {
       if (!isOutcomeUnknown(error)) throw error;
-      (ctx.log ?? deps.logger).warn(
-        { checkoutId: checkout.id, err: error },
-        "payment outcome unknown; checkout left pending",
-      );
+      const log = ctx.log ?? deps.logger;
+      log.warn({ checkoutId: checkout.id, err: error }, "payment outcome unknown; checkout left pending");
       return pending(sent, order);
     }
+    if (answer.kind === "payment") return settle(sent, order, answer.payment, ctx);
+    if (answer.kind === "processing") return pending(sent, order);
+    if (answer.rejection.body.error === "idempotency_key_voided") return failOrder(sent, order, "payment_voided", ctx);
+    return refusedCharge(sent, order, answer.rejection, ctx);
+  }
+
+  /** payments refused the request itself, so nothing was charged: release the stock and pass its reason on. */
+  async function refusedCharge(checkout: Checkout, order: Order, rejection: Rejection, ctx: AdvanceContext) {
+    (ctx.log ?? deps.logger).warn(
+      { checkoutId: checkout.id, error: rejection.body.error },
+      "payments refused the charge",
+    );
+    let failed: OrderAnswer;
+    try {
+      failed = await api.transition(order.id, { to: "payment_failed", reason: "payment_rejected" }, ctx.requestId);
+    } catch (error) {
+      if (!isOutcomeUnknown(error)) throw error;
+      return pending(checkout, order);
+    }
+    return finish(checkout, "rejected", {
+      status: "rejected",
+      ...(failed.ok ? { order: failed.order } : {}),
+      answer: rejectedAnswer(rejection),
+    });
   }
 
   async function voidPayment(checkout: Checkout, order: Order, ctx: AdvanceContext): Promise<AdvanceResult> {
