@@ -21,6 +21,7 @@ const platform = await startPlatform({
   postgres,
   ports,
   databasePrefix: "bench",
+  runtime: "dist",
   env: { api: quiet, payments: quiet, checkout: { ...quiet, RECONCILE_INTERVAL_MS: "0" }, storefront: quiet },
 });
 const baselinePort = await freePort();
@@ -100,19 +101,19 @@ try {
   await postgres.stop();
 }
 
-/** Creates `count` carts holding one unit of a product whose stock is made large enough for all of them. */
+/** Creates `count` one-item carts spread over the whole catalog, with enough stock for every one of them. */
 async function prepareCarts(apiUrl: string, apiDatabaseUrl: string, count: number): Promise<string[]> {
   const db = new pg.Client({ connectionString: apiDatabaseUrl });
   await db.connect();
-  const sku = (await db.query<{ sku: string }>("SELECT sku FROM products ORDER BY sku LIMIT 1")).rows[0]?.sku;
-  await db.query("UPDATE products SET stock = $2 WHERE sku = $1", [sku, count * 2]);
+  await db.query("UPDATE products SET stock = $1", [count]);
+  const skus = (await db.query<{ sku: string }>("SELECT sku FROM products ORDER BY sku")).rows.map((row) => row.sku);
   await db.end();
   const cartIds: string[] = [];
   const worker = async () => {
     while (cartIds.length < count) {
       const cart = await post(`${apiUrl}/carts`, {});
       cartIds.push(cart.id);
-      await post(`${apiUrl}/carts/${cart.id}/items`, { sku, quantity: 1 });
+      await post(`${apiUrl}/carts/${cart.id}/items`, { sku: skus[cartIds.length % skus.length], quantity: 1 });
     }
   };
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));

@@ -30,6 +30,8 @@ export interface PlatformOptions {
   /** Directory that receives `<service>.log`. */
   readonly logDir?: string;
   readonly onLogLine?: (service: string, line: string) => void;
+  /** Run the TypeScript sources (default) or the compiled `dist/` of each service. */
+  readonly runtime?: "source" | "dist";
 }
 
 /** The four shop services running as processes on loopback, wired to each other and to PostgreSQL. */
@@ -72,6 +74,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         env: { ...baseEnv[name], ...options.env?.[name] },
         logFile: options.logDir ? join(options.logDir, `${name}.log`) : undefined,
         onLogLine: options.onLogLine,
+        runtime: options.runtime,
       }),
     ]),
   ) as Record<ServiceName, ServiceProcess>;

@@ -15,9 +15,11 @@ export interface ServiceSpec {
   readonly onLogLine?: (service: string, line: string) => void;
   /** File that receives the raw log lines. */
   readonly logFile?: string;
+  /** `source` runs src/server.ts through tsx; `dist` runs the compiled dist/server.js as production does. */
+  readonly runtime?: "source" | "dist";
 }
 
-/** One shop service running as a child process (`node --import tsx src/server.ts`), as it would in a container. */
+/** One shop service running as a child process, as it would in a container. */
 export class ServiceProcess {
   private child: ChildProcess | undefined;
   private log: WriteStream | undefined;
@@ -36,9 +38,12 @@ export class ServiceProcess {
 
   /** Starts the process and resolves once `/healthz` answers. */
   async start(timeoutMs = 60_000): Promise<void> {
-    const entry = `services/${this.spec.name}/src/server.ts`;
+    const args =
+      this.spec.runtime === "dist"
+        ? [`services/${this.spec.name}/dist/server.js`]
+        : ["--conditions=source", "--import", "tsx", `services/${this.spec.name}/src/server.ts`];
     this.log ??= this.spec.logFile ? createWriteStream(this.spec.logFile, { flags: "a" }) : undefined;
-    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", entry], {
+    const child = spawn(process.execPath, args, {
       cwd: REPO_ROOT,
       env: { ...process.env, ...this.spec.env, HOST: "127.0.0.1", PORT: String(this.spec.port) },
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,3 +1,6 @@
+// Loads the `app.metrics` type augmentation for every consumer of the kit.
+import "./metrics.js";
+
 export { Counter, Gauge, Histogram, type Registry } from "prom-client";
 export { ConfigError, loadConfig, serverEnv } from "./config.js";
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from "./create-app.js";
