@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { createPool, createServiceApp, runMigrations, type ServiceApp } from "@shop/service-kit";
 import type { Logger } from "pino";
+import { cacheCatalogPages } from "./catalog-cache.js";
 import type { Config } from "./config.js";
 import { DEMO_CATALOG } from "./demo-catalog.js";
 import { createCartRepository } from "./repositories/carts.js";
@@ -30,7 +31,8 @@ export async function buildApp(config: Config, { logger }: { logger: Logger }): 
       readiness: { database: () => pool.query("SELECT 1") },
     });
     app.addHook("onClose", () => pool.end());
-    registerProductRoutes(app, products);
+    const catalogPages = cacheCatalogPages(products, { ttlMs: config.CATALOG_CACHE_TTL_MS, maxEntries: 1000 });
+    registerProductRoutes(app, products, catalogPages);
     registerCartRoutes(app, createCartRepository(pool));
     registerOrderRoutes(app, createOrderRepository(pool), createShopMetrics(app.metrics));
     return app;

@@ -13,6 +13,8 @@ export const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// connection URL"),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   SEED_CATALOG: booleanFlag.default(true),
+  /** How long a catalog listing page may be served from memory; 0 turns the cache off. */
+  CATALOG_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
 });
 
 export type Config = z.infer<typeof configSchema>;

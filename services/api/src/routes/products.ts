@@ -1,12 +1,17 @@
 import { errorResponses, type ServiceApp } from "@shop/service-kit";
 import { z } from "zod";
+import type { CatalogPageSource } from "../catalog-cache.js";
 import { productNotFound } from "../domain-errors.js";
 import type { ProductRepository } from "../repositories/products.js";
 import { skuSchema } from "../schemas/common.js";
 import { productListQuerySchema, productPageSchema, productSchema } from "../schemas/product.js";
 
 /** `GET /products` and `GET /products/:sku`. */
-export function registerProductRoutes(app: ServiceApp, products: ProductRepository): void {
+export function registerProductRoutes(
+  app: ServiceApp,
+  products: ProductRepository,
+  catalogPages: CatalogPageSource<Awaited<ReturnType<ProductRepository["list"]>>>,
+): void {
   app.get(
     "/products",
     {
@@ -18,7 +23,7 @@ export function registerProductRoutes(app: ServiceApp, products: ProductReposito
     },
     async (request) => {
       const { limit, offset, q } = request.query;
-      const page = await products.list({ limit, offset, q: q || undefined });
+      const page = await catalogPages.list({ limit, offset, q: q || undefined });
       return { ...page, limit, offset };
     },
   );
