@@ -58,10 +58,10 @@ export function createCheckoutDriver(deps: CheckoutDriverDeps) {
   async function drive(start: Checkout, ctx: AdvanceContext): Promise<AdvanceResult> {
     const found = await findOrder(start, ctx);
     if ("outcome" in found) return found;
-    const checkout = await checkouts.update(start.id, { order: found.order });
     const order = found.order;
-
-    if (checkout.paymentSentAt === null && ctx.card) return charge(checkout, order, ctx.card, ctx);
+    // The first charge saves the order together with "payment sent": one write instead of two on the hot path.
+    if (start.paymentSentAt === null && ctx.card) return charge(start, order, ctx.card, ctx);
+    const checkout = await checkouts.update(start.id, { order });
     let payment: Payment | null;
     try {
       payment = await payments.findByKey(paymentKey(checkout.id), ctx.requestId);
@@ -100,7 +100,7 @@ export function createCheckoutDriver(deps: CheckoutDriverDeps) {
   }
 
   async function charge(checkout: Checkout, order: Order, card: Card, ctx: AdvanceContext): Promise<AdvanceResult> {
-    const sent = await checkouts.update(checkout.id, { status: "pending_payment", paymentSentAt: ctx.now });
+    const sent = await checkouts.update(checkout.id, { order, status: "pending_payment", paymentSentAt: ctx.now });
     const request = {
       idempotencyKey: paymentKey(checkout.id),
       amountMinor: order.totalMinor,
