@@ -16,6 +16,7 @@ export {
   notFound,
   unprocessable,
 } from "./errors.js";
+export { canonicalJson, requestFingerprint } from "./fingerprint.js";
 export type { ReadinessCheck } from "./health.js";
 export { type CallOptions, type CallResult, ServiceClient, type ServiceClientOptions } from "./http-client.js";
 export { createLogger, REDACTED_PATHS } from "./logger.js";

@@ -1,7 +1,7 @@
+import { isExpired, passesLuhn } from "@shop/payment-card";
+import { canonicalJson, requestFingerprint } from "@shop/service-kit";
 import { describe, expect, it } from "vitest";
 import { decidePayment, graceExpired, isFinished, publicStatus } from "../src/flow/decisions.js";
-import { canonicalJson, requestFingerprint } from "../src/flow/fingerprint.js";
-import { isExpired, passesLuhn } from "../src/routes/checkout/schemas.js";
 
 const SECRET = "unit-test-secret-0123456789";
 const payment = (status: "processing" | "approved" | "declined" | "refunded", declineCode: string | null = null) => ({

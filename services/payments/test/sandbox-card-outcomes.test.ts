@@ -1,8 +1,9 @@
 import { createTestDatabase } from "@shop/embedded-db";
+import { passesLuhn } from "@shop/payment-card";
 import type { ServiceApp } from "@shop/service-kit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { SANDBOX_CARDS } from "../src/index.js";
-import { cardBrand, passesLuhn } from "../src/payments/card.js";
+import { cardBrand } from "../src/payments/card.js";
 import { buildTestApp, newKey, paymentBody, postPayment } from "./support/payments-app.js";
 
 describe("the sandbox provider behind POST /payments", () => {

@@ -1,3 +1,4 @@
+import { isExpired, passesLuhn } from "@shop/payment-card";
 import { idempotencyKeySchema } from "@shop/service-kit";
 import { z } from "zod";
 
@@ -8,20 +9,6 @@ export type FieldErrors = Readonly<Record<string, string>>;
 export type FormResult<T> =
   | { readonly ok: true; readonly data: T }
   | { readonly ok: false; readonly errors: FieldErrors };
-
-/** True when `digits` passes the Luhn checksum that every real card number carries. */
-export function passesLuhn(digits: string): boolean {
-  let sum = 0;
-  for (let index = 0; index < digits.length; index++) {
-    let digit = Number(digits[digits.length - 1 - index]);
-    if (index % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return digits.length > 0 && sum % 10 === 0;
-}
 
 const wholeNumber = (message: string) =>
   z
@@ -69,8 +56,7 @@ export function checkoutFormSchema(now: Date) {
       holder: z.string().trim().min(1, "Enter the name on the card").max(100, "The name can be at most 100 characters"),
     })
     .superRefine((form, context) => {
-      const currentMonth = now.getUTCFullYear() * 12 + now.getUTCMonth() + 1;
-      if (form.expYear * 12 + form.expMonth < currentMonth) {
+      if (isExpired(form.expMonth, form.expYear, now)) {
         context.addIssue({ code: "custom", path: ["expYear"], message: "This card has expired" });
       }
     });

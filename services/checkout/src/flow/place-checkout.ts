@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { conflict } from "@shop/service-kit";
+import { conflict, requestFingerprint } from "@shop/service-kit";
 import type { FastifyBaseLogger } from "fastify";
 import type { Card } from "../clients/schemas.js";
 import type { CheckoutRepository, StoredAnswer } from "../repositories/checkouts.js";
 import type { CheckoutDriver, Outcome } from "./advance-checkout.js";
 import { isFinished } from "./decisions.js";
-import { requestFingerprint } from "./fingerprint.js";
 
 export interface PlaceCheckoutDeps {
   readonly checkouts: CheckoutRepository;

@@ -12,20 +12,6 @@ export interface StoredCard {
   readonly expYear: number;
 }
 
-/** True when the digits pass the Luhn checksum. */
-export function passesLuhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let digit = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
-
 /** The card network, from the number's prefix. */
 export function cardBrand(number: string): CardBrand {
   if (number.startsWith("4")) return "visa";
@@ -45,10 +31,4 @@ export function tokeniseCard(card: { number: string; expMonth: number; expYear: 
     expMonth: card.expMonth,
     expYear: card.expYear,
   };
-}
-
-/** True when the card's expiry month is over at `now` (a card is valid through the end of its month). */
-export function isExpired(expMonth: number, expYear: number, now: Date): boolean {
-  const year = now.getUTCFullYear();
-  return expYear < year || (expYear === year && expMonth < now.getUTCMonth() + 1);
 }

@@ -1,10 +1,9 @@
-import { conflict } from "@shop/service-kit";
+import { conflict, requestFingerprint } from "@shop/service-kit";
 import type { FastifyBaseLogger } from "fastify";
 import type { PaymentMetrics } from "../metrics.js";
 import type { ChargeOutcome, PaymentProvider } from "../provider/provider.js";
 import type { KeyRecord, PaymentsRepository } from "../repositories/payments.js";
 import { tokeniseCard } from "./card.js";
-import { requestFingerprint } from "./fingerprint.js";
 import type { InFlightWork } from "./in-flight.js";
 import type { CreatePaymentBody, Payment } from "./schemas.js";
 

@@ -1,6 +1,7 @@
+import { cardSchema } from "@shop/payment-card";
 import { idempotencyKeySchema } from "@shop/service-kit";
 import { z } from "zod";
-import { CARD_BRANDS, isExpired, passesLuhn } from "./card.js";
+import { CARD_BRANDS } from "./card.js";
 
 const MAX_AMOUNT_MINOR = 100_000_000;
 
@@ -10,27 +11,6 @@ export const amountMinorSchema = z
   .int("must be a whole number of minor units")
   .positive("must be positive")
   .max(MAX_AMOUNT_MINOR, `must be at most ${MAX_AMOUNT_MINOR}`);
-
-// Messages never echo the input: a card number must not reach an answer or a log.
-const cardSchema = z
-  .strictObject({
-    number: z
-      .string()
-      .regex(/^\d{12,19}$/, { message: "must be 12 to 19 digits", abort: true })
-      .refine(passesLuhn, "is not a valid card number (checksum failed)"),
-    expMonth: z.number().int().min(1, "must be 1 to 12").max(12, "must be 1 to 12"),
-    expYear: z.number().int().min(1000, "must be four digits").max(9999, "must be four digits"),
-    cvc: z.string().regex(/^\d{3,4}$/, "must be 3 or 4 digits"),
-  })
-  .superRefine((card, context) => {
-    if (!isExpired(card.expMonth, card.expYear, new Date())) return;
-    const yearPassed = card.expYear < new Date().getUTCFullYear();
-    context.addIssue({
-      code: "custom",
-      path: [yearPassed ? "expYear" : "expMonth"],
-      message: "the card has expired",
-    });
-  });
 
 /** Body of `POST /payments`. */
 export const createPaymentBodySchema = z.strictObject({

@@ -5,14 +5,17 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
+      .filter(([, field]) => field !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+    return `{${entries.map(([key, field]) => `${JSON.stringify(key)}:${canonicalJson(field)}`).join(",")}}`;
   }
   return JSON.stringify(value) ?? "null";
 }
 
-/** HMAC-SHA256 of the canonical body: identifies a request without keeping (or hashing unkeyed) its card number. */
+/**
+ * Identifies a request body under an Idempotency-Key: HMAC-SHA256 of its canonical JSON, hex.
+ * Keyed, so a body holding a card number is never hashed in a form that could be brute-forced back.
+ */
 export function requestFingerprint(secret: string, body: unknown): string {
   return createHmac("sha256", secret).update(canonicalJson(body)).digest("hex");
 }
