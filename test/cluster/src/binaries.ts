@@ -74,7 +74,7 @@ export async function ensureBinaries(
 export async function readVersions(): Promise<Versions> {
   const required = async (module: string, path: string) => {
     const goMod = await readFile(join(modulesDir, module, "go.mod"), "utf8");
-    const match = goMod.match(new RegExp(`^\\s*${path.replaceAll(".", "\\.")}\\s+(v\\S+)`, "m"));
+    const match = goMod.match(new RegExp(`^\\s*(?:require\\s+)?${path.replaceAll(".", "\\.")}\\s+(v\\S+)`, "m"));
     if (!match?.[1]) throw new ClusterError("prerequisite", `controlplane/${module}/go.mod does not require ${path}`);
     return match[1];
   };

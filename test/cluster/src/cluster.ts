@@ -126,11 +126,17 @@ async function startComponents(
     processes: [],
     startedAt: new Date().toISOString(),
   };
-  await writeState(layout.stateFile, state);
+  // Writes go one after another, each with the newest state, so parallel starts cannot lose a record.
+  let saving = Promise.resolve();
+  const save = () => {
+    saving = saving.then(() => writeState(layout.stateFile, state));
+    return saving;
+  };
+  await save();
   const start = async (name: string, bin: string, args: string[]): Promise<StartedProcess> => {
     const started = startProcess(name, bin, args, join(layout.logDir, `${name}.log`));
     state = { ...state, processes: [...state.processes, started.record] };
-    await writeState(layout.stateFile, state);
+    await save();
     return started;
   };
   // Every wait also fails fast when a component it depends on exits.
@@ -144,7 +150,7 @@ async function startComponents(
   const routes = blackholeCidrs(config);
   await addBlackholeRoutes(routes);
   state = { ...state, routes };
-  await writeState(layout.stateFile, state);
+  await save();
 
   const etcd = await start("etcd", binaries.etcd, etcdArgs(layout, ports));
   const etcdHealth = `http://127.0.0.1:${ports.etcdClient}/health`;
@@ -226,7 +232,7 @@ export async function stopCluster(options: ClusterOptions = {}): Promise<void> {
     return;
   }
   // Clients of the apiserver first, then the apiserver, then its storage.
-  const byName = (names: string[]) => state.processes.filter((p) => names.includes(p.name));
+  const byName = (names: string[]) => names.flatMap((name) => state.processes.filter((p) => p.name === name));
   const stopped = (p: { name: string }, result: string) => logger.info(`${p.name}: ${result}`);
   const clients = byName(["kwok", "kube-scheduler", "kube-controller-manager"]);
   await Promise.all(clients.map(async (p) => stopped(p, await stopProcess(p))));
