@@ -33,7 +33,13 @@ interface Pod {
   status: {
     phase: string;
     conditions?: { type: string; status: string }[];
-    containerStatuses?: { restartCount: number; ready: boolean; state: { waiting?: { reason: string } } }[];
+    podIP?: string;
+    containerStatuses?: {
+      image: string;
+      restartCount: number;
+      ready: boolean;
+      state: { waiting?: { reason: string } };
+    }[];
   };
 }
 
@@ -118,6 +124,8 @@ describe("test cluster", () => {
     for (const pod of pods) {
       expect(pod.spec.nodeName).toMatch(/^kwok-node-\d+$/);
       expect(isReady(pod)).toBe(true);
+      // Pod addresses come from the blackholed pod range, so nothing sent to them can leave the machine.
+      expect(pod.status.podIP?.startsWith("10.244.")).toBe(true);
     }
   });
 
@@ -160,6 +168,7 @@ describe("test cluster", () => {
       { timeoutMs: 90_000, intervalMs: 1_000 },
     );
     expect(container.state.waiting?.reason).toBe("CrashLoopBackOff");
+    expect(container.image).toBe("registry.local/shop/api:crashloop-1");
     expect(container.ready).toBe(false);
     const [pod] = await podsOf("looping");
     expect(pod && isReady(pod)).toBe(false);
