@@ -85,6 +85,14 @@ export function apiserverArgs(config: ClusterConfig, certs: Certificates, ports:
     "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
     `--service-account-key-file=${certs.serviceAccountPub}`,
     `--service-account-signing-key-file=${certs.serviceAccountKey}`,
+    // No front proxy sends requests, but without a request-header CA every delegating component
+    // (controller-manager, scheduler) logs a missing-CA error every few seconds. Only a certificate
+    // named front-proxy-client could use these headers, and none is ever issued.
+    `--requestheader-client-ca-file=${certs.caCert}`,
+    "--requestheader-allowed-names=front-proxy-client",
+    "--requestheader-username-headers=X-Remote-User",
+    "--requestheader-group-headers=X-Remote-Group",
+    "--requestheader-extra-headers-prefix=X-Remote-Extra-",
     "--authorization-mode=Node,RBAC",
     "--allow-privileged=true",
     "--profiling=false",
@@ -138,6 +146,8 @@ export function kwokArgs(config: ClusterConfig, layout: Layout, ports: Ports): s
     `--cidr=${config.podCidr}`,
     `--node-ip=${config.nodeIp}`,
     `--server-address=127.0.0.1:${ports.kwok}`,
+    // Renew node leases as kubelets do, besides the heartbeat stage that refreshes node conditions.
+    "--node-lease-duration-seconds=40",
   ];
 }
 

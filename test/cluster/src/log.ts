@@ -3,9 +3,11 @@ export interface Logger {
   info(message: string): void;
 }
 
-/** A logger that prints `[cluster] message` lines to standard error. */
+const loadedAt = Date.now();
+
+/** A logger that prints `[cluster +12.3s] message` lines to standard error, timed from when this module loaded. */
 export const consoleLogger: Logger = {
-  info: (message) => process.stderr.write(`[cluster] ${message}\n`),
+  info: (message) => process.stderr.write(`[cluster +${((Date.now() - loadedAt) / 1000).toFixed(1)}s] ${message}\n`),
 };
 
 /** A logger that drops everything. */
