@@ -129,6 +129,20 @@ describe("test cluster", () => {
     }
   });
 
+  it("removes the pods of a deleted Deployment (kwok stands in for the kubelet)", async () => {
+    await apply(deployment("gone", "registry.local/shop/api:v1", 2));
+    await cluster.kubectl(["rollout", "status", "-n", namespace, "deployment/gone", "--timeout=90s"]);
+    await cluster.kubectl(["delete", "-n", namespace, "deployment/gone", "--wait=false"]);
+    await waitFor(
+      "the deleted Deployment's pods to disappear",
+      async () => {
+        const pods = await podsOf("gone");
+        return pods.length === 0 ? true : notYet(`${pods.length} pods left`);
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+  });
+
   it("never makes a Deployment on a crash- image available", async () => {
     await apply(deployment("crashing", "registry.local/shop/api:crash-1", 2));
     const deadlineExceeded = await waitFor(

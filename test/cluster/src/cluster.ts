@@ -6,6 +6,7 @@ import { type Binaries, ensureBinaries, type Versions } from "./binaries.js";
 import { generateCertificates } from "./certs.js";
 import {
   apiserverArgs,
+  componentNames,
   controllerManagerArgs,
   etcdArgs,
   kwokArgs,
@@ -73,7 +74,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
   } catch (error) {
     logger.info("start failed; stopping what was started");
     await (existsSync(layout.stateFile)
-      ? stopCluster({ config, logger })
+      ? stopCluster({ config, logger, keepRunDir: true }).then(() =>
+          logger.info(`logs kept in ${layout.logDir}; the next up or down removes them`),
+        )
       : rm(layout.runDir, { recursive: true, force: true })
     ).catch((stopError: unknown) => logger.info(`cleanup failed too: ${String(stopError)}`));
     throw error;
@@ -133,7 +136,7 @@ async function startComponents(
     return saving;
   };
   await save();
-  const start = async (name: string, bin: string, args: string[]): Promise<StartedProcess> => {
+  const start = async (name: (typeof componentNames)[number], bin: string, args: string[]): Promise<StartedProcess> => {
     const started = startProcess(name, bin, args, join(layout.logDir, `${name}.log`));
     state = { ...state, processes: [...state.processes, started.record] };
     await save();
@@ -216,7 +219,7 @@ async function startComponents(
   return state;
 }
 /** Stops every process of the run directory, removes its blackhole routes and deletes the directory. */
-export async function stopCluster(options: ClusterOptions = {}): Promise<void> {
+export async function stopCluster(options: ClusterOptions & { readonly keepRunDir?: boolean } = {}): Promise<void> {
   const config = options.config ?? defaultClusterConfig();
   const logger = options.logger ?? consoleLogger;
   const layout = layoutOf(config.runDir);
@@ -238,6 +241,7 @@ export async function stopCluster(options: ClusterOptions = {}): Promise<void> {
   await Promise.all(clients.map(async (p) => stopped(p, await stopProcess(p))));
   for (const p of byName(["kube-apiserver", "etcd"])) stopped(p, await stopProcess(p));
   await removeBlackholeRoutes(state.routes);
+  if (options.keepRunDir) return;
   await rm(layout.runDir, { recursive: true, force: true });
   logger.info(`removed ${state.routes.length} blackhole routes and ${layout.runDir}`);
 }
@@ -246,7 +250,7 @@ export async function stopCluster(options: ClusterOptions = {}): Promise<void> {
 export async function findRunningCluster(runDir = defaultClusterConfig().runDir): Promise<RunningCluster | undefined> {
   const layout = layoutOf(runDir);
   const state = await readState(layout.stateFile);
-  if (!state || state.processes.length < 5) return undefined;
+  if (!state || !componentNames.every((name) => state.processes.some((p) => p.name === name))) return undefined;
   const alive = await Promise.all(state.processes.map(isRunning));
   if (alive.includes(false)) return undefined;
   const pki = layout.pkiDir;

@@ -34,6 +34,9 @@ export function layoutOf(runDir: string): Layout {
   };
 }
 
+/** The processes of a complete cluster, in start order. */
+export const componentNames = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"] as const;
+
 /** kwok's stage files, in the order they are loaded. */
 export const stageFiles = [
   "node-initialize.yaml",

@@ -1,4 +1,5 @@
 // Pure parts of the test cluster; runs without root, Go or a cluster.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { goBuildArgs, kubernetesLdflags } from "../src/binaries.js";
 import { apiserverArgs, controllerManagerArgs, kwokArgs, layoutOf, type Ports, stageFiles } from "../src/components.js";
@@ -84,6 +85,16 @@ describe("cluster settings", () => {
       expect(node.metadata.annotations["kwok.x-k8s.io/node"]).toBe("fake");
       expect(node.metadata.labels.type).toBe("kwok");
       expect(node.status.allocatable).toEqual({ cpu: "8", memory: "32Gi", pods: "110" });
+    }
+  });
+
+  it("uses only selector operators kwok knows, since kwok ignores a stage it cannot match", () => {
+    for (const file of stageFiles) {
+      const text = readFileSync(file, "utf8");
+      const operators = [...text.matchAll(/operator: (\S+)/g)].map((m) => m[1]);
+      expect(operators.length, file).toBeGreaterThan(0);
+      for (const operator of operators) expect(["In", "NotIn", "Exists", "DoesNotExist"], file).toContain(operator);
+      expect(text, file).not.toMatch(/^\s*- cel:/m);
     }
   });
 });
