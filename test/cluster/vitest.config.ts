@@ -11,5 +11,6 @@ export default defineConfig({
     hookTimeout: 60 * 60_000,
     pool: "forks",
     fileParallelism: false,
+    globalSetup: ["global-setup.ts"],
   },
 });
