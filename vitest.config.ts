@@ -1,12 +1,14 @@
-import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
-// Workspace packages resolve to their TypeScript sources through the "source" export condition.
-const conditions = ["source", ...defaultServerConditions];
+// Workspace packages resolve to their TypeScript sources through the "source" export condition. Vite's default
+// "module" condition is left out on purpose: packages such as @opentelemetry/api (loaded by prom-client when it is
+// installed) map it to ESM files that Node itself cannot import.
+const conditions = ["source", "node", "development|production"];
+const mainFields = ["main"];
 
 export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions } },
+  resolve: { conditions, mainFields },
+  ssr: { resolve: { conditions, mainFields } },
   test: {
     include: [
       "packages/*/test/**/*.test.ts",
