@@ -1,0 +1,16 @@
+export { formatIssues, PipelineConfigError, type PipelineConfigIssue, type PipelineConfigIssueCode } from "./errors.js";
+export { imageName, promotionOrder } from "./images.js";
+export { type LoadOptions, loadPipelineConfig, parsePipelineConfig } from "./load.js";
+export {
+  ENVIRONMENT_NAMES,
+  type EnvironmentConfig,
+  type EnvironmentName,
+  environmentSchema,
+  type PipelineConfig,
+  type PipelineConfigInput,
+  pipelineSchema,
+  type RegistryConfig,
+  registrySchema,
+  type ServiceConfig,
+  serviceSchema,
+} from "./schema.js";

@@ -1,0 +1,270 @@
+import { z } from "zod";
+
+/** The environments a release moves through, in no particular order (the promotion chain sets the order). */
+export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+// Service names become Kubernetes object names and DNS names, so they follow DNS-1123 label rules.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const ENV_VAR_NAME = /^[A-Z_][A-Z0-9_]*$/;
+// Names that look like credentials must come from a Secret, never from the plain `env` map.
+const SECRET_LOOKING = /(SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|PRIVATE_KEY|API_KEY)/;
+const REGISTRY_HOST = /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:[0-9]{1,5})?$/;
+// OCI distribution spec: path components separated by "/".
+const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$/;
+const PERCENT = /^(100|[1-9]?[0-9])%$/;
+
+const dnsLabel = (what: string) =>
+  z
+    .string()
+    .max(63, "must be at most 63 characters (DNS-1123 label)")
+    .regex(
+      DNS_LABEL,
+      `must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending alphanumeric): ${what}`,
+    );
+
+const port = z.int().min(1, "must be at least 1").max(65535, "must be at most 65535");
+const positiveInt = z.int().min(1, "must be at least 1");
+const ratio = z.number().gt(0, "must be greater than 0").lt(1, "must be less than 1");
+/** An absolute count of pods or a percentage string, as Kubernetes accepts for maxSurge and maxUnavailable. */
+const intOrPercent = z.union([
+  z.int().min(0, "must be at least 0"),
+  z.string().regex(PERCENT, 'must be a percentage like "25%"'),
+]);
+
+/** Where images are pushed: `<host>/<repository>/<service>`. */
+export const registrySchema = z.strictObject({
+  host: z.string().regex(REGISTRY_HOST, "must be a host name with an optional :port").default("127.0.0.1:5000"),
+  repository: z.string().regex(REPOSITORY, "must be lowercase path components separated by '/' (e.g. shop)"),
+});
+
+/** One deployable service: where its workspace lives, how it is probed, whom it calls and what it reads. */
+export const serviceSchema = z
+  .strictObject({
+    path: z
+      .string()
+      .min(1, "must not be empty")
+      .refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), "must be a path inside the repository"),
+    port,
+    healthPath: z.string().regex(HTTP_PATH, "must be an absolute HTTP path").default("/healthz"),
+    readinessPath: z.string().regex(HTTP_PATH, "must be an absolute HTTP path").default("/readyz"),
+    calls: z.array(dnsLabel("a service name")).default([]),
+    /** Plain, non-secret variables; numbers and booleans are written as strings, as Kubernetes wants them. */
+    env: z
+      .record(
+        z.string().regex(ENV_VAR_NAME, "must be an environment variable name (A-Z, 0-9, _)"),
+        z.union([z.string(), z.number(), z.boolean()]).transform(String),
+      )
+      .default({}),
+    /** Names of variables read from the service's Kubernetes Secret; values never appear in this file. */
+    secrets: z.array(z.string().regex(ENV_VAR_NAME, "must be an environment variable name (A-Z, 0-9, _)")).default([]),
+    database: z.boolean().default(false),
+  })
+  .superRefine((service, ctx) => {
+    for (const name of Object.keys(service.env)) {
+      if (service.secrets.includes(name)) {
+        ctx.addIssue({ code: "custom", path: ["env", name], message: "is also listed in secrets: give it only once" });
+      } else if (SECRET_LOOKING.test(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["env", name],
+          message: "looks like a credential: list it under secrets",
+        });
+      } else if (name === "PORT") {
+        ctx.addIssue({ code: "custom", path: ["env", name], message: "is set from the service's port" });
+      }
+    }
+    const seen = new Set<string>();
+    service.secrets.forEach((name, index) => {
+      if (seen.has(name))
+        ctx.addIssue({ code: "custom", path: ["secrets", index], message: `${name} is listed twice` });
+      seen.add(name);
+    });
+  });
+
+const servicesSchema = z
+  .record(dnsLabel("a service name"), serviceSchema)
+  .refine((services) => Object.keys(services).length > 0, "must declare at least one service")
+  .superRefine((services, ctx) => {
+    for (const [name, service] of Object.entries(services)) {
+      service.calls.forEach((callee, index) => {
+        if (callee === name) {
+          ctx.addIssue({ code: "custom", path: [name, "calls", index], message: "a service cannot call itself" });
+        } else if (!(callee in services)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name, "calls", index],
+            message: `calls unknown service "${callee}" (declared: ${Object.keys(services).join(", ")})`,
+          });
+        }
+      });
+    }
+    for (const cycle of findCycles(services)) {
+      const [first, second] = cycle;
+      if (first === undefined || second === undefined) continue;
+      const index = services[first]?.calls.indexOf(second) ?? 0;
+      ctx.addIssue({
+        code: "custom",
+        path: [first, "calls", index],
+        message: `call cycle: ${cycle.join(" → ")}`,
+      });
+    }
+  });
+
+const autoscalingSchema = z
+  .strictObject({
+    min: positiveInt,
+    max: positiveInt,
+    targetCPUUtilization: z.int().min(1, "must be at least 1").max(100, "must be at most 100"),
+  })
+  .superRefine((a, ctx) => {
+    if (a.min > a.max) ctx.addIssue({ code: "custom", path: ["min"], message: `must not exceed max (${a.max})` });
+  });
+
+/** One environment: where it runs, how big it is, where its releases come from and what it promises. */
+export const environmentSchema = z
+  .strictObject({
+    namespace: dnsLabel("a Kubernetes namespace"),
+    replicas: positiveInt.optional(),
+    autoscaling: autoscalingSchema.optional(),
+    promotion: z.strictObject({
+      from: z.enum(ENVIRONMENT_NAMES, { message: `must be one of ${ENVIRONMENT_NAMES.join(", ")} or null` }).nullable(),
+      requiresApproval: z.boolean(),
+    }),
+    slo: z.strictObject({
+      availability: ratio,
+      p99LatencyMs: positiveInt,
+      errorRate: z.number().min(0, "must be at least 0").lt(1, "must be less than 1"),
+    }),
+    rollout: z.strictObject({
+      maxUnavailable: intOrPercent,
+      maxSurge: intOrPercent,
+      progressDeadlineSeconds: positiveInt,
+    }),
+  })
+  .superRefine((env, ctx) => {
+    if (env.replicas !== undefined && env.autoscaling !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["autoscaling"], message: "give either replicas or autoscaling, not both" });
+    } else if (env.replicas === undefined && env.autoscaling === undefined) {
+      ctx.addIssue({ code: "custom", path: [], message: "needs either replicas or autoscaling" });
+    }
+    const zero = (v: number | string) => v === 0 || v === "0%";
+    if (zero(env.rollout.maxUnavailable) && zero(env.rollout.maxSurge)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["rollout", "maxSurge"],
+        message: "maxSurge and maxUnavailable cannot both be 0 (the rollout could never progress)",
+      });
+    }
+  });
+
+const environmentsSchema = z
+  .strictObject({ dev: environmentSchema, staging: environmentSchema, prod: environmentSchema })
+  .superRefine((envs, ctx) => {
+    const names = ENVIRONMENT_NAMES;
+    const byNamespace = new Map<string, string>();
+    for (const name of names) {
+      const other = byNamespace.get(envs[name].namespace);
+      if (other) {
+        ctx.addIssue({ code: "custom", path: [name, "namespace"], message: `is already used by ${other}` });
+      }
+      byNamespace.set(envs[name].namespace, name);
+    }
+    let broken = false;
+    for (const name of names) {
+      if (envs[name].promotion.from === name) {
+        ctx.addIssue({ code: "custom", path: [name, "promotion", "from"], message: "cannot promote from itself" });
+        broken = true;
+      }
+    }
+    const cycle = promotionCycle(envs);
+    if (cycle) {
+      ctx.addIssue({
+        code: "custom",
+        path: [cycle[0] as string, "promotion", "from"],
+        message: `promotion cycle: ${cycle.join(" → ")}`,
+      });
+      broken = true;
+    }
+    const roots = names.filter((n) => envs[n].promotion.from === null);
+    if (roots.length === 0 && !broken) {
+      ctx.addIssue({ code: "custom", path: [], message: "one environment must have promotion.from: null" });
+    }
+    for (const extra of roots.slice(1)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [extra, "promotion", "from"],
+        message: `only one environment may have promotion.from: null (${roots[0]} already has)`,
+      });
+    }
+    // A chain, not a tree: one environment is promoted from each source at most.
+    const promotedFrom = new Map<string, string>();
+    for (const name of names) {
+      const from = envs[name].promotion.from;
+      if (from === null || from === name) continue;
+      const earlier = promotedFrom.get(from);
+      if (earlier) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name, "promotion", "from"],
+          message: `${earlier} is already promoted from ${from}: promotion must be a single chain`,
+        });
+      }
+      promotedFrom.set(from, name);
+    }
+  });
+
+/** The whole of pipeline.yaml. */
+export const pipelineSchema = z.strictObject({
+  registry: registrySchema,
+  services: servicesSchema,
+  environments: environmentsSchema,
+});
+
+/** pipeline.yaml after validation, with defaults filled in. */
+export type PipelineConfig = z.output<typeof pipelineSchema>;
+/** pipeline.yaml as written, before defaults. */
+export type PipelineConfigInput = z.input<typeof pipelineSchema>;
+export type ServiceConfig = PipelineConfig["services"][string];
+export type EnvironmentConfig = PipelineConfig["environments"][EnvironmentName];
+export type RegistryConfig = PipelineConfig["registry"];
+
+/** Every elementary cycle of the call graph, once each, starting at its alphabetically first service. */
+function findCycles(services: Record<string, { calls: string[] }>): string[][] {
+  const cycles: string[][] = [];
+  const seen = new Set<string>();
+  const names = Object.keys(services).sort();
+  const visit = (start: string, node: string, trail: string[]) => {
+    for (const next of services[node]?.calls ?? []) {
+      if (next === start && trail.length > 1) {
+        const key = [...trail].sort().join(",");
+        if (!seen.has(key)) {
+          seen.add(key);
+          cycles.push([...trail, start]);
+        }
+      } else if (next > start && !trail.includes(next) && next in services) {
+        visit(start, next, [...trail, next]);
+      }
+    }
+  };
+  for (const name of names) visit(name, name, [name]);
+  return cycles;
+}
+
+/** The environments on a promotion cycle, in promotion order and closed (a → b → a), or undefined. */
+function promotionCycle(envs: Record<EnvironmentName, { promotion: { from: EnvironmentName | null } }>) {
+  for (const start of ENVIRONMENT_NAMES) {
+    const trail: EnvironmentName[] = [start];
+    let current = envs[start].promotion.from;
+    while (current !== null && current !== start && !trail.includes(current)) {
+      trail.push(current);
+      current = envs[current].promotion.from;
+    }
+    if (current === start && trail.length > 1) {
+      // trail follows "from" links backwards; reverse it so it reads in promotion order.
+      return [start, ...trail.slice(1).reverse(), start];
+    }
+  }
+  return undefined;
+}
