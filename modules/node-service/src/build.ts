@@ -1,0 +1,177 @@
+// The Dagger half of the builder: plain functions over the core API, shared by this module's object and by any
+// module that imports this file directly (module dependencies would need generated bindings).
+import { type CacheVolume, type Container, type Directory, dag, type File } from "@dagger.io/dagger";
+import { healthcheckCommand, type ImageMetadata, imageLabels } from "./labels.js";
+import {
+  DEFAULT_RUNTIME_EXCLUDE,
+  installManifestPaths,
+  OPTIONAL_INSTALL_FILES,
+  type PackageManifest,
+  runtimeWorkspaceOrder,
+  type Workspace,
+  workspaceDirOf,
+  workspacePatterns,
+} from "./workspaces.js";
+
+/** Where the monorepo lives inside every container. */
+export const APP_DIR = "/app";
+/** npm's download cache inside the build containers. */
+const NPM_CACHE_DIR = "/root/.npm";
+
+/** The tools every stage starts from. */
+export interface NodeToolchain {
+  /** Base image of every stage, e.g. `node:24-bookworm-slim`. */
+  readonly image: string;
+  /** Cache volume for npm's download cache (never part of an image). */
+  readonly npmCache: CacheVolume;
+  /** Extra CA certificates (PEM) for reaching the registry through a TLS-inspecting proxy; build stages only. */
+  readonly caCertificates?: File;
+}
+
+/** The Debian slim image of a Node major version: `node:<version>-bookworm-slim`. */
+export function nodeImage(nodeVersion: string): string {
+  return `node:${nodeVersion}-bookworm-slim`;
+}
+
+/** A toolchain from a Node version and a cache volume name (`npm-cache` unless overridden). */
+export function nodeToolchain(nodeVersion: string, npmCacheName = "npm-cache", caCertificates?: File): NodeToolchain {
+  return { image: nodeImage(nodeVersion), npmCache: dag.cacheVolume(npmCacheName), caCertificates };
+}
+
+/** The root manifest and every workspace manifest, read from the source directory in parallel. */
+export async function readWorkspaces(source: Directory): Promise<{ root: PackageManifest; workspaces: Workspace[] }> {
+  const root = JSON.parse(await source.file("package.json").contents()) as PackageManifest;
+  const found = await Promise.all(workspacePatterns(root).map((pattern) => source.glob(`${pattern}/package.json`)));
+  const dirs = [...new Set(found.flat().map(workspaceDirOf))].sort();
+  const manifests = await Promise.all(dirs.map((dir) => source.file(`${dir}/package.json`).contents()));
+  return { root, workspaces: dirs.map((path, i) => ({ path, manifest: JSON.parse(manifests[i] as string) })) };
+}
+
+/** The files `npm ci` needs (see installManifestPaths), checking which optional ones the source has. */
+export async function installFiles(source: Directory, workspaces: readonly Workspace[]): Promise<string[]> {
+  const optional = await Promise.all(OPTIONAL_INSTALL_FILES.map(async (f) => ((await source.exists(f)) ? f : "")));
+  return installManifestPaths(
+    workspaces.map((w) => w.path),
+    optional.filter((f) => f !== ""),
+  );
+}
+
+/** A build stage: the base image, the npm cache mounted, and the CA bundle if one was given. */
+export function buildStage(toolchain: NodeToolchain): Container {
+  const base = dag
+    .container()
+    .from(toolchain.image)
+    .withWorkdir(APP_DIR)
+    .withEnvVariable("npm_config_update_notifier", "false")
+    .withMountedCache(NPM_CACHE_DIR, toolchain.npmCache);
+  if (!toolchain.caCertificates) return base;
+  return base
+    .withMountedFile("/etc/ssl/certs/extra-ca.pem", toolchain.caCertificates)
+    .withEnvVariable("NODE_EXTRA_CA_CERTS", "/etc/ssl/certs/extra-ca.pem");
+}
+
+/**
+ * Every dependency installed from the manifests alone (`npm ci`), then the whole source on top: the install layer
+ * is reused until a manifest or the lockfile changes.
+ */
+export function devContainer(source: Directory, manifests: readonly string[], toolchain: NodeToolchain): Container {
+  return buildStage(toolchain)
+    .withDirectory(APP_DIR, source, { include: [...manifests] })
+    .withExec(["npm", "ci", "--no-audit", "--no-fund"])
+    .withDirectory(APP_DIR, source, { exclude: ["**/node_modules"] });
+}
+
+/** `npm run build` of each workspace in `order` (dependencies first), in the development container. */
+export function compileWorkspaces(dev: Container, order: readonly string[]): Container {
+  return order.reduce(
+    (container, workspace) => container.withExec(["npm", "run", "build", "--workspace", workspace, "--if-present"]),
+    dev,
+  );
+}
+
+/** What a production image of one workspace is made of. */
+export interface ProductionImageOptions {
+  /** The workspace to run, e.g. `apps/web`. */
+  readonly workspace: string;
+  /** The workspace's runtime order from runtimeWorkspaceOrder (local dependencies first, the workspace last). */
+  readonly order: readonly string[];
+  /** Script run by `node`, relative to the workspace, e.g. `dist/server.js`. */
+  readonly entrypoint: string;
+  readonly metadata: ImageMetadata;
+  /** Paths of each workspace left out of the image (default DEFAULT_RUNTIME_EXCLUDE). */
+  readonly runtimeExclude?: readonly string[];
+  /** Non-secret environment baked into the image. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The production image of one workspace: compiled in a development container, production dependencies installed
+ * for that workspace alone, then a final stage on the same base with only `node_modules`, the manifests and each
+ * needed workspace's build output; runs as the unprivileged `node` user.
+ */
+export function productionImage(
+  source: Directory,
+  manifests: readonly string[],
+  toolchain: NodeToolchain,
+  options: ProductionImageOptions,
+): Container {
+  const built = compileWorkspaces(devContainer(source, manifests, toolchain), options.order);
+  const productionDeps = buildStage(toolchain)
+    .withDirectory(APP_DIR, source, { include: [...manifests] })
+    .withExec([
+      "npm",
+      "ci",
+      "--omit=dev",
+      "--workspace",
+      options.workspace,
+      "--include-workspace-root=false",
+      "--no-audit",
+      "--no-fund",
+    ]);
+  const exclude = [...(options.runtimeExclude ?? DEFAULT_RUNTIME_EXCLUDE)];
+  const { port, healthPath } = options.metadata;
+
+  let image = dag.container().from(toolchain.image).withWorkdir(APP_DIR).withDirectory(APP_DIR, productionDeps.directory(APP_DIR));
+  for (const workspace of options.order) {
+    image = image.withDirectory(`${APP_DIR}/${workspace}`, built.directory(`${APP_DIR}/${workspace}`), { exclude });
+  }
+  for (const [name, value] of Object.entries(imageLabels(options.metadata))) image = image.withLabel(name, value);
+  for (const [name, value] of Object.entries(options.env ?? {})) image = image.withEnvVariable(name, value);
+  return image
+    .withEnvVariable("NODE_ENV", "production")
+    .withEnvVariable("HOST", "0.0.0.0")
+    .withEnvVariable("PORT", String(port))
+    .withExposedPort(port, { description: `${options.metadata.title} HTTP` })
+    .withDockerHealthcheck(healthcheckCommand(port, healthPath), {
+      interval: "10s",
+      timeout: "3s",
+      startPeriod: "15s",
+      retries: 3,
+    })
+    .withUser("node")
+    .withEntrypoint(["node", `${options.workspace}/${options.entrypoint}`]);
+}
+
+/** Runs the workspace's `npm test` in the development container; awaiting `stdout()` runs it. */
+export function testWorkspace(dev: Container, workspace: string): Container {
+  return dev.withEnvVariable("CI", "true").withExec(["npm", "test", "--workspace", workspace]);
+}
+
+/** The metadata of a workspace's image from its manifest, with the caller's revision and source URL. */
+export function workspaceMetadata(
+  workspace: Workspace,
+  port: number,
+  healthPath: string,
+  provenance: { readonly revision?: string; readonly source?: string } = {},
+): ImageMetadata {
+  return {
+    title: workspace.manifest.name ?? workspace.path,
+    version: workspace.manifest.version ?? "0.0.0",
+    port,
+    healthPath,
+    ...(provenance.revision ? { revision: provenance.revision } : {}),
+    ...(provenance.source ? { source: provenance.source } : {}),
+  };
+}
+
+export { runtimeWorkspaceOrder };
