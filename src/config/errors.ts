@@ -7,7 +7,12 @@ export type PipelineConfigIssueCode =
   | "missing"
   | "invalid_value"
   | "missing_path"
-  | "io";
+  | "unknown_service"
+  | "call_cycle"
+  | "promotion_cycle"
+  | "promotion_chain"
+  | "secret_in_env"
+  | "conflict";
 
 /** One problem in pipeline.yaml, located by field path and 1-based line and column. */
 export interface PipelineConfigIssue {

@@ -60,7 +60,8 @@ export function parsePipelineConfig(text: string, fileName: string, options: Loa
 function yamlIssue(doc: Document, error: YAMLError, at: (offset: number) => { line: number; column: number }) {
   const code: PipelineConfigIssueCode = error.code === "DUPLICATE_KEY" ? "duplicate_key" : "yaml_syntax";
   const offset = error.pos[0];
-  const path = doc.contents ? pathAt(doc.contents, offset, []) : [];
+  // After a syntax error the tree is a guess, so only a duplicate key is worth a field path.
+  const path = code === "duplicate_key" && doc.contents ? pathAt(doc.contents, offset, []) : [];
   // yaml's messages may carry a code frame after the first line; the location is given separately.
   const first = error.message.split("\n")[0] ?? error.message;
   const message = code === "duplicate_key" ? "duplicate key (each key may appear once in a mapping)" : first;
@@ -99,6 +100,10 @@ function explain(issue: z.core.$ZodIssue): { path: Segment[]; code: PipelineConf
       // A union reports its branches' issues; the first branch's own message is the clearest one.
       const inner = issue.errors.flat()[0];
       return [{ path, code: "invalid_value", message: inner?.message ?? issue.message }];
+    }
+    case "custom": {
+      const code = (issue.params as { code?: PipelineConfigIssueCode } | undefined)?.code ?? "invalid_value";
+      return [{ path, code, message: issue.message }];
     }
     default:
       return [{ path, code: "invalid_value", message: issue.message }];
@@ -178,7 +183,7 @@ function sortIssues(issues: PipelineConfigIssue[]): PipelineConfigIssue[] {
 }
 
 function article(type: string): string {
-  const name = type === "int" ? "whole number" : type;
+  const name = ({ int: "whole number", object: "mapping", array: "list" } as Record<string, string>)[type] ?? type;
   return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
 }
 

@@ -18,11 +18,8 @@ const PERCENT = /^(100|[1-9]?[0-9])%$/;
 const dnsLabel = (what: string) =>
   z
     .string()
-    .max(63, "must be at most 63 characters (DNS-1123 label)")
-    .regex(
-      DNS_LABEL,
-      `must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending alphanumeric): ${what}`,
-    );
+    .max(63, `must be at most 63 characters (${what} is a DNS-1123 label)`)
+    .regex(DNS_LABEL, `must be ${what}: lowercase letters, digits and '-', starting and ending alphanumeric`);
 
 const port = z.int().min(1, "must be at least 1").max(65535, "must be at most 65535");
 const positiveInt = z.int().min(1, "must be at least 1");
@@ -64,21 +61,37 @@ export const serviceSchema = z
   .superRefine((service, ctx) => {
     for (const name of Object.keys(service.env)) {
       if (service.secrets.includes(name)) {
-        ctx.addIssue({ code: "custom", path: ["env", name], message: "is also listed in secrets: give it only once" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["env", name],
+          message: "is also listed in secrets: give it only once",
+          params: { code: "conflict" },
+        });
       } else if (SECRET_LOOKING.test(name)) {
         ctx.addIssue({
           code: "custom",
           path: ["env", name],
           message: "looks like a credential: list it under secrets",
+          params: { code: "secret_in_env" },
         });
       } else if (name === "PORT") {
-        ctx.addIssue({ code: "custom", path: ["env", name], message: "is set from the service's port" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["env", name],
+          message: "is set from the service's port",
+          params: { code: "conflict" },
+        });
       }
     }
     const seen = new Set<string>();
     service.secrets.forEach((name, index) => {
       if (seen.has(name))
-        ctx.addIssue({ code: "custom", path: ["secrets", index], message: `${name} is listed twice` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["secrets", index],
+          message: `${name} is listed twice`,
+          params: { code: "conflict" },
+        });
       seen.add(name);
     });
   });
@@ -90,12 +103,18 @@ const servicesSchema = z
     for (const [name, service] of Object.entries(services)) {
       service.calls.forEach((callee, index) => {
         if (callee === name) {
-          ctx.addIssue({ code: "custom", path: [name, "calls", index], message: "a service cannot call itself" });
+          ctx.addIssue({
+            code: "custom",
+            path: [name, "calls", index],
+            message: "a service cannot call itself",
+            params: { code: "call_cycle" },
+          });
         } else if (!(callee in services)) {
           ctx.addIssue({
             code: "custom",
             path: [name, "calls", index],
             message: `calls unknown service "${callee}" (declared: ${Object.keys(services).join(", ")})`,
+            params: { code: "unknown_service" },
           });
         }
       });
@@ -108,6 +127,7 @@ const servicesSchema = z
         code: "custom",
         path: [first, "calls", index],
         message: `call cycle: ${cycle.join(" → ")}`,
+        params: { code: "call_cycle" },
       });
     }
   });
@@ -119,7 +139,13 @@ const autoscalingSchema = z
     targetCPUUtilization: z.int().min(1, "must be at least 1").max(100, "must be at most 100"),
   })
   .superRefine((a, ctx) => {
-    if (a.min > a.max) ctx.addIssue({ code: "custom", path: ["min"], message: `must not exceed max (${a.max})` });
+    if (a.min > a.max)
+      ctx.addIssue({
+        code: "custom",
+        path: ["min"],
+        message: `must not exceed max (${a.max})`,
+        params: { code: "conflict" },
+      });
   });
 
 /** One environment: where it runs, how big it is, where its releases come from and what it promises. */
@@ -145,9 +171,19 @@ export const environmentSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.replicas !== undefined && env.autoscaling !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["autoscaling"], message: "give either replicas or autoscaling, not both" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["autoscaling"],
+        message: "give either replicas or autoscaling, not both",
+        params: { code: "conflict" },
+      });
     } else if (env.replicas === undefined && env.autoscaling === undefined) {
-      ctx.addIssue({ code: "custom", path: [], message: "needs either replicas or autoscaling" });
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: "needs either replicas or autoscaling",
+        params: { code: "missing" },
+      });
     }
     const zero = (v: number | string) => v === 0 || v === "0%";
     if (zero(env.rollout.maxUnavailable) && zero(env.rollout.maxSurge)) {
@@ -155,6 +191,7 @@ export const environmentSchema = z
         code: "custom",
         path: ["rollout", "maxSurge"],
         message: "maxSurge and maxUnavailable cannot both be 0 (the rollout could never progress)",
+        params: { code: "conflict" },
       });
     }
   });
@@ -167,14 +204,24 @@ const environmentsSchema = z
     for (const name of names) {
       const other = byNamespace.get(envs[name].namespace);
       if (other) {
-        ctx.addIssue({ code: "custom", path: [name, "namespace"], message: `is already used by ${other}` });
+        ctx.addIssue({
+          code: "custom",
+          path: [name, "namespace"],
+          message: `is already used by ${other}`,
+          params: { code: "conflict" },
+        });
       }
       byNamespace.set(envs[name].namespace, name);
     }
     let broken = false;
     for (const name of names) {
       if (envs[name].promotion.from === name) {
-        ctx.addIssue({ code: "custom", path: [name, "promotion", "from"], message: "cannot promote from itself" });
+        ctx.addIssue({
+          code: "custom",
+          path: [name, "promotion", "from"],
+          message: "cannot promote from itself",
+          params: { code: "promotion_cycle" },
+        });
         broken = true;
       }
     }
@@ -184,18 +231,25 @@ const environmentsSchema = z
         code: "custom",
         path: [cycle[0] as string, "promotion", "from"],
         message: `promotion cycle: ${cycle.join(" → ")}`,
+        params: { code: "promotion_cycle" },
       });
       broken = true;
     }
     const roots = names.filter((n) => envs[n].promotion.from === null);
     if (roots.length === 0 && !broken) {
-      ctx.addIssue({ code: "custom", path: [], message: "one environment must have promotion.from: null" });
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: "one environment must have promotion.from: null",
+        params: { code: "promotion_chain" },
+      });
     }
     for (const extra of roots.slice(1)) {
       ctx.addIssue({
         code: "custom",
         path: [extra, "promotion", "from"],
         message: `only one environment may have promotion.from: null (${roots[0]} already has)`,
+        params: { code: "promotion_chain" },
       });
     }
     // A chain, not a tree: one environment is promoted from each source at most.
@@ -209,6 +263,7 @@ const environmentsSchema = z
           code: "custom",
           path: [name, "promotion", "from"],
           message: `${earlier} is already promoted from ${from}: promotion must be a single chain`,
+          params: { code: "promotion_chain" },
         });
       }
       promotedFrom.set(from, name);
