@@ -1,0 +1,10 @@
+export {
+  type AffectedConfig,
+  type AffectedOptions,
+  type AffectedServices,
+  affectedServices,
+  computeAffected,
+  GLOBAL_FILES,
+} from "./affected.js";
+export { AffectedError, GitRefError } from "./errors.js";
+export { readWorkspaces, type WorkspacePackage } from "./workspaces.js";
