@@ -13,7 +13,11 @@ const USAGE = `Usage:
                                                              (without --head: HEAD plus uncommitted changes)`;
 
 /** Runs one subcommand and returns the process exit code. */
-export async function run(argv: readonly string[], out = process.stdout, err = process.stderr): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  out: Writer = process.stdout,
+  err: Writer = process.stderr,
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -58,6 +62,11 @@ export async function run(argv: readonly string[], out = process.stdout, err = p
     }
     throw error;
   }
+}
+
+/** Where output goes: process.stdout, or anything else that takes text. */
+export interface Writer {
+  write(text: string): unknown;
 }
 
 class UsageError extends Error {}
