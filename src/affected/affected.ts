@@ -1,4 +1,4 @@
-import { changedFiles } from "./git.js";
+import { changedFilesBetween, resolveCommit } from "./git.js";
 import { readWorkspaces, type WorkspacePackage } from "./workspaces.js";
 
 /** Files whose change affects how every service is built. */
@@ -39,9 +39,15 @@ const MAX_FILE_REASONS = 5;
 
 /** Which services changed since `base`, following workspace dependencies, and which callers to retest. */
 export async function affectedServices(options: AffectedOptions): Promise<AffectedServices> {
+  const { repoRoot, base, head } = options;
+  const [baseCommit, headCommit] = await Promise.all([
+    resolveCommit(repoRoot, base),
+    resolveCommit(repoRoot, head ?? "HEAD"),
+  ]);
   const [files, workspaces] = await Promise.all([
-    changedFiles(options.repoRoot, options.base, options.head),
-    readWorkspaces(options.repoRoot, options.head),
+    changedFilesBetween(repoRoot, { ref: base, commit: baseCommit }, { ref: head, commit: headCommit }),
+    // Without head the working tree is what gets built, so its package.json files decide.
+    readWorkspaces(repoRoot, head === undefined ? undefined : headCommit),
   ]);
   return computeAffected(files, workspaces, options.config);
 }

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { AffectedError, GitRefError } from "./errors.js";
 
@@ -43,39 +43,87 @@ export async function changedFiles(repoRoot: string, base: string, head?: string
     resolveCommit(repoRoot, base),
     resolveCommit(repoRoot, head ?? "HEAD"),
   ]);
+  return changedFilesBetween(repoRoot, { ref: base, commit: baseCommit }, { ref: head, commit: headCommit });
+}
+
+/** changedFiles for refs already resolved; `head.ref` undefined means "HEAD plus the working tree". */
+export async function changedFilesBetween(
+  repoRoot: string,
+  base: { ref: string; commit: string },
+  head: { ref: string | undefined; commit: string },
+): Promise<string[]> {
   let mergeBase: string;
   try {
-    mergeBase = (await git(repoRoot, ["merge-base", baseCommit, headCommit])).trim();
+    mergeBase = (await git(repoRoot, ["merge-base", base.commit, head.commit])).trim();
   } catch (error) {
     throw new AffectedError(
-      `"${base}" and "${head ?? "HEAD"}" have no common ancestor in ${repoRoot} (a shallow clone needs more history)`,
+      `"${base.ref}" and "${head.ref ?? "HEAD"}" have no common ancestor in ${repoRoot} (a shallow clone needs more history)`,
       { cause: error },
     );
   }
   const diff = ["diff", "--name-only", "--no-renames", "-z", mergeBase];
   const lists = await Promise.all(
-    head === undefined
+    head.ref === undefined
       ? [git(repoRoot, diff), git(repoRoot, ["ls-files", "--others", "--exclude-standard", "-z"])]
-      : [git(repoRoot, [...diff, headCommit])],
+      : [git(repoRoot, [...diff, head.commit])],
   );
   const files = new Set(lists.flatMap((out) => out.split("\0")).filter((file) => file !== ""));
   return [...files].sort();
 }
 
-/** Reads a file's text at a commit, or undefined when it does not exist there. */
-export async function showFile(repoRoot: string, commit: string, path: string): Promise<string | undefined> {
-  try {
-    return await git(repoRoot, ["show", `${commit}:${path}`]);
-  } catch {
-    return undefined;
-  }
+/** Every file path in a commit's tree. */
+export async function listFiles(repoRoot: string, commit: string): Promise<string[]> {
+  const out = await git(repoRoot, ["ls-tree", "-r", "-z", "--name-only", commit]);
+  return out.split("\0").filter((entry) => entry !== "");
 }
 
-/** Names of the subdirectories of a directory at a commit. */
-export async function listDirectory(repoRoot: string, commit: string, dir: string): Promise<string[]> {
-  const out = await git(repoRoot, ["ls-tree", "-d", "-z", "--name-only", commit, `${dir}/`]);
-  return out
-    .split("\0")
-    .filter((entry) => entry !== "")
-    .map((entry) => entry.slice(dir.length + 1));
+/** Texts of several files at a commit in one git process; a file missing there maps to undefined. */
+export function readFilesAt(
+  repoRoot: string,
+  commit: string,
+  paths: readonly string[],
+): Promise<(string | undefined)[]> {
+  if (paths.length === 0) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", ["cat-file", "--batch"], {
+      cwd: repoRoot,
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const chunks: Buffer[] = [];
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on("error", (error) => reject(new AffectedError(`git cat-file failed in ${repoRoot}: ${error.message}`)));
+    child.on("close", (code) => {
+      if (code !== 0) {
+        reject(new AffectedError(`git cat-file --batch failed in ${repoRoot}: ${stderr.trim() || `exit ${code}`}`));
+        return;
+      }
+      resolve(parseBatch(Buffer.concat(chunks), paths.length));
+    });
+    child.stdin.end(paths.map((path) => `${commit}:${path}\n`).join(""));
+  });
+}
+
+/** Parses `git cat-file --batch` output: `<oid> <type> <size>\n<content>\n` or `<name> missing\n` per request. */
+function parseBatch(out: Buffer, count: number): (string | undefined)[] {
+  const texts: (string | undefined)[] = [];
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    const end = out.indexOf(0x0a, offset);
+    const header = out.subarray(offset, end).toString();
+    offset = end + 1;
+    const match = /^\S+ (\S+) (\d+)$/.exec(header);
+    if (!match) {
+      texts.push(undefined);
+      continue;
+    }
+    const size = Number(match[2]);
+    texts.push(match[1] === "blob" ? out.subarray(offset, offset + size).toString("utf8") : undefined);
+    offset += size + 1;
+  }
+  return texts;
 }

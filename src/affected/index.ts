@@ -7,4 +7,5 @@ export {
   GLOBAL_FILES,
 } from "./affected.js";
 export { AffectedError, GitRefError } from "./errors.js";
+export { changedFiles } from "./git.js";
 export { readWorkspaces, type WorkspacePackage } from "./workspaces.js";

@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AffectedError } from "./errors.js";
-import { listDirectory, resolveCommit, showFile } from "./git.js";
+import { listFiles, readFilesAt, resolveCommit } from "./git.js";
 
 /** An npm workspace package: its directory, its name and the names of everything it depends on. */
 export interface WorkspacePackage {
@@ -12,7 +12,9 @@ export interface WorkspacePackage {
 
 /** Where package.json files are read from: the working tree, or a commit. */
 interface Tree {
-  read(path: string): Promise<string | undefined>;
+  /** Texts of files, undefined where one does not exist. */
+  read(paths: readonly string[]): Promise<(string | undefined)[]>;
+  /** Names of the subdirectories of `dir`. */
   list(dir: string): Promise<string[]>;
 }
 
@@ -21,22 +23,24 @@ const DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "peerDependencies"
 /** The workspace packages declared by the root package.json, at `ref` or (without one) in the working tree. */
 export async function readWorkspaces(repoRoot: string, ref?: string): Promise<WorkspacePackage[]> {
   const tree = ref === undefined ? workingTree(repoRoot) : await commitTree(repoRoot, ref);
-  const root = await readManifest(tree, "package.json");
+  const [root] = await readManifests(tree, ["package.json"]);
   const patterns = workspacePatterns(root?.workspaces);
   const dirs = (await Promise.all(patterns.map((pattern) => expand(tree, pattern)))).flat();
-  const manifests = await Promise.all(
-    dirs.map(async (dir) => ({ dir, manifest: await readManifest(tree, `${dir}/package.json`) })),
+  const manifests = await readManifests(
+    tree,
+    dirs.map((dir) => `${dir}/package.json`),
   );
-  return manifests.flatMap(({ dir, manifest }) =>
-    manifest && typeof manifest.name === "string"
+  return dirs.flatMap((dir, index) => {
+    const manifest = manifests[index];
+    return manifest && typeof manifest.name === "string"
       ? [{ dir, name: manifest.name, dependencies: dependencyNames(manifest) }]
-      : [],
-  );
+      : [];
+  });
 }
 
 function workingTree(repoRoot: string): Tree {
   return {
-    read: (path) => readFile(join(repoRoot, path), "utf8").catch(() => undefined),
+    read: (paths) => Promise.all(paths.map((path) => readFile(join(repoRoot, path), "utf8").catch(() => undefined))),
     list: async (dir) => {
       const entries = await readdir(join(repoRoot, dir), { withFileTypes: true }).catch(() => []);
       return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
@@ -45,23 +49,36 @@ function workingTree(repoRoot: string): Tree {
 }
 
 async function commitTree(repoRoot: string, ref: string): Promise<Tree> {
-  const commit = await resolveCommit(repoRoot, ref);
+  const commit = /^[0-9a-f]{40,64}$/.test(ref) ? ref : await resolveCommit(repoRoot, ref);
+  // One listing of the whole tree answers every directory question without another git process.
+  const files = await listFiles(repoRoot, commit);
   return {
-    read: (path) => showFile(repoRoot, commit, path),
-    list: (dir) => listDirectory(repoRoot, commit, dir),
+    read: (paths) => readFilesAt(repoRoot, commit, paths),
+    list: async (dir) => {
+      const names = new Set<string>();
+      for (const file of files) {
+        if (!file.startsWith(`${dir}/`)) continue;
+        const rest = file.slice(dir.length + 1);
+        const slash = rest.indexOf("/");
+        if (slash > 0) names.add(rest.slice(0, slash));
+      }
+      return [...names].sort();
+    },
   };
 }
 
 type Manifest = Record<string, unknown>;
 
-async function readManifest(tree: Tree, path: string): Promise<Manifest | undefined> {
-  const text = await tree.read(path);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as Manifest;
-  } catch (error) {
-    throw new AffectedError(`${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
+async function readManifests(tree: Tree, paths: readonly string[]): Promise<(Manifest | undefined)[]> {
+  const texts = await tree.read(paths);
+  return texts.map((text, index) => {
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as Manifest;
+    } catch (error) {
+      throw new AffectedError(`${paths[index]} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    }
+  });
 }
 
 function workspacePatterns(workspaces: unknown): string[] {
