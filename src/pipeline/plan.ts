@@ -50,14 +50,17 @@ export function servicePlans(config: PipelineConfig, workspaces: readonly Worksp
 export function selectServices(plans: readonly ServicePlan[], name?: string): ServicePlan[] {
   if (!name) return [...plans];
   const plan = plans.find((p) => p.name === name);
-  if (!plan) throw new Error(`unknown service "${name}" (pipeline.yaml declares: ${plans.map((p) => p.name).join(", ")})`);
+  if (!plan)
+    throw new Error(`unknown service "${name}" (pipeline.yaml declares: ${plans.map((p) => p.name).join(", ")})`);
   return [plan];
 }
 
 /** `<image>:<tag>`, with the tag checked against the OCI rules so a bad tag fails before anything is pushed. */
 export function imageReference(plan: Pick<ServicePlan, "image">, tag: string, registry?: string): string {
   if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
-    throw new Error(`invalid image tag "${tag}": letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'`);
+    throw new Error(
+      `invalid image tag "${tag}": letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'`,
+    );
   }
   const name = registry ? `${registry.replace(/\/+$/, "")}/${plan.image.split("/").slice(1).join("/")}` : plan.image;
   return `${name}:${tag}`;

@@ -97,6 +97,18 @@ export function lastLines(text: string, max: number): string {
   return [`… ${lines.length - max} earlier lines cut`, ...lines.slice(-max)].join("\n");
 }
 
+// Test runners colour their output; the summary is plain text.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
+/** vitest's closing tally (`Tests  12 passed (12)`) from a run's output, for the summary line of a test step. */
+export function testTally(output: string): string | undefined {
+  const line = output
+    .replace(ANSI, "")
+    .split("\n")
+    .find((l) => /^\s*Tests\s+\d+/.test(l));
+  return line?.trim().replace(/\s+/g, " ");
+}
+
 function defaultErrorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

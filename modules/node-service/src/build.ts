@@ -131,7 +131,11 @@ export function productionImage(
   const exclude = [...(options.runtimeExclude ?? DEFAULT_RUNTIME_EXCLUDE)];
   const { port, healthPath } = options.metadata;
 
-  let image = dag.container().from(toolchain.image).withWorkdir(APP_DIR).withDirectory(APP_DIR, productionDeps.directory(APP_DIR));
+  let image = dag
+    .container()
+    .from(toolchain.image)
+    .withWorkdir(APP_DIR)
+    .withDirectory(APP_DIR, productionDeps.directory(APP_DIR));
   for (const workspace of options.order) {
     image = image.withDirectory(`${APP_DIR}/${workspace}`, built.directory(`${APP_DIR}/${workspace}`), { exclude });
   }

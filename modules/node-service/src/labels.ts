@@ -41,8 +41,6 @@ export function imageLabels(meta: ImageMetadata): Record<string, string> {
  */
 export function healthcheckCommand(port: number, path: string, timeoutMs = 2000): string[] {
   const url = JSON.stringify(`http://127.0.0.1:${port}${path}`);
-  const script =
-    `fetch(${url},{signal:AbortSignal.timeout(${timeoutMs})})` +
-    ".then(r=>process.exit(r.ok?0:1),()=>process.exit(1))";
+  const script = `fetch(${url},{signal:AbortSignal.timeout(${timeoutMs})}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
   return ["node", "-e", script];
 }

@@ -46,7 +46,12 @@ interface Answer {
   readonly text: string;
 }
 
-async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+async function call(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await fetch(url, {
     method,
     headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
@@ -194,7 +199,10 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeCheck[]> {
         );
         expectThat(again.status === 200 || again.status === 201, `repeat answered ${again.status}: ${again.text}`);
         const first = (paid as Answer).body;
-        expectThat(again.body.checkoutId === first.checkoutId, `checkout ${again.body.checkoutId} ≠ ${first.checkoutId}`);
+        expectThat(
+          again.body.checkoutId === first.checkoutId,
+          `checkout ${again.body.checkoutId} ≠ ${first.checkoutId}`,
+        );
         expectThat(again.body.order?.id === first.order.id, `order ${again.body.order?.id} ≠ ${first.order.id}`);
         const after = await stockOf(sku);
         expectThat(after === stock - 1, `stock of ${sku} is ${after} after the repeat, expected ${stock - 1}`);
@@ -212,7 +220,10 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeCheck[]> {
           { "idempotency-key": `smoke-${randomUUID()}` },
         );
         expectStatus(declined, 402, "POST checkout /checkout (declined card)");
-        expectThat(declined.body.error === "payment_declined", `error ${declined.body.error}, expected payment_declined`);
+        expectThat(
+          declined.body.error === "payment_declined",
+          `error ${declined.body.error}, expected payment_declined`,
+        );
         const order = declined.body.details?.order;
         expectThat(order?.status === "payment_failed", `order status ${order?.status}, expected payment_failed`);
         const after = await stockOf(sku);
@@ -253,7 +264,10 @@ function urlsFromEnv(env: NodeJS.ProcessEnv): ShopUrls {
 
 const entry = process.argv[1];
 if (entry && import.meta.url === pathToFileURL(entry).href) {
-  const checks = await runSmoke({ urls: urlsFromEnv(process.env), onCheck: (c) => console.log(`${c.ok ? "ok  " : "FAIL"} ${c.name}`) });
+  const checks = await runSmoke({
+    urls: urlsFromEnv(process.env),
+    onCheck: (c) => console.log(`${c.ok ? "ok  " : "FAIL"} ${c.name}`),
+  });
   const report = formatSmokeReport(checks);
   console.log(`\n${report}`);
   if (!checks.every((check) => check.ok)) process.exitCode = 1;

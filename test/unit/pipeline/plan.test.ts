@@ -5,12 +5,22 @@ import { loadPipelineConfig } from "../../../src/config/index.js";
 import { imageReference, selectServices, servicePlans } from "../../../src/pipeline/plan.js";
 
 const root = new URL("../../../", import.meta.url);
-const WORKSPACES = ["packages/payment-card", "packages/service-kit", "services/api", "services/checkout", "services/payments", "services/storefront"];
+const WORKSPACES = [
+  "packages/payment-card",
+  "packages/service-kit",
+  "services/api",
+  "services/checkout",
+  "services/payments",
+  "services/storefront",
+];
 
 async function plansOfThisRepo() {
   const config = await loadPipelineConfig(new URL("pipeline.yaml", root).pathname);
   const workspaces: Workspace[] = await Promise.all(
-    WORKSPACES.map(async (path) => ({ path, manifest: JSON.parse(await readFile(new URL(`${path}/package.json`, root), "utf8")) })),
+    WORKSPACES.map(async (path) => ({
+      path,
+      manifest: JSON.parse(await readFile(new URL(`${path}/package.json`, root), "utf8")),
+    })),
   );
   return servicePlans(config, workspaces);
 }

@@ -12,7 +12,10 @@ describe("the integration smoke flow against the real shop", () => {
 
   it("passes every check: products listed, paid with the approved card, same order for a repeated key, 402 for a decline", async () => {
     const checks = await runSmoke({ urls: shop.urls });
-    expect(checks.map((c) => [c.name, c.ok]), formatSmokeReport(checks)).toEqual([
+    expect(
+      checks.map((c) => [c.name, c.ok]),
+      formatSmokeReport(checks),
+    ).toEqual([
       ["services are ready", true],
       ["storefront lists products", true],
       ["api lists products", true],

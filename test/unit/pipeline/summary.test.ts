@@ -6,10 +6,14 @@ import {
   lastLines,
   type StepResult,
   skippedStep,
+  testTally,
   timedStep,
 } from "../../../src/pipeline/summary.js";
 
-const clock = (...times: number[]) => () => times.shift() ?? 0;
+const clock =
+  (...times: number[]) =>
+  () =>
+    times.shift() ?? 0;
 
 describe("ci steps and their summary", () => {
   it("times a step that passes and keeps what it reported", async () => {
@@ -68,5 +72,12 @@ describe("ci steps and their summary", () => {
     const text = Array.from({ length: 10 }, (_, i) => `line ${i + 1}`).join("\n");
     expect(lastLines(text, 3)).toBe("… 7 earlier lines cut\nline 8\nline 9\nline 10");
     expect(lastLines("a\nb\n", 3)).toBe("a\nb");
+  });
+
+  it("picks vitest's tally out of coloured output for the test step's line", () => {
+    const output =
+      "\u001b[2m Test Files \u001b[22m 3 passed (3)\n\u001b[2m      Tests \u001b[22m \u001b[32m41 passed\u001b[39m (41)\n";
+    expect(testTally(output)).toBe("Tests 41 passed (41)");
+    expect(testTally("no tally here")).toBeUndefined();
   });
 });

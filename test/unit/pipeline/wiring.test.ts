@@ -26,9 +26,17 @@ const plan = (name: string, port: number, extra: Partial<ServicePlan> = {}): Ser
 
 // The shop as pipeline.yaml declares it (the plan test proves the real file gives these plans).
 const SHOP = [
-  plan("storefront", 3000, { calls: ["api", "checkout"], secrets: ["COOKIE_SECRET"], env: { API_URL: "http://x", LOG_LEVEL: "info" } }),
+  plan("storefront", 3000, {
+    calls: ["api", "checkout"],
+    secrets: ["COOKIE_SECRET"],
+    env: { API_URL: "http://x", LOG_LEVEL: "info" },
+  }),
   plan("api", 3001, { database: true, secrets: ["DATABASE_URL"] }),
-  plan("checkout", 3002, { calls: ["api", "payments"], database: true, secrets: ["DATABASE_URL", "FINGERPRINT_SECRET"] }),
+  plan("checkout", 3002, {
+    calls: ["api", "payments"],
+    database: true,
+    secrets: ["DATABASE_URL", "FINGERPRINT_SECRET"],
+  }),
   plan("payments", 3003, { database: true, secrets: ["DATABASE_URL", "FINGERPRINT_SECRET"] }),
 ];
 

@@ -46,7 +46,12 @@ describe("workspace manifests to copy before npm ci", () => {
   });
 
   it("adds .npmrc only when the repository has one", () => {
-    expect(installManifestPaths(["a"], [".npmrc"])).toEqual(["package.json", "package-lock.json", ".npmrc", "a/package.json"]);
+    expect(installManifestPaths(["a"], [".npmrc"])).toEqual([
+      "package.json",
+      "package-lock.json",
+      ".npmrc",
+      "a/package.json",
+    ]);
     expect(installManifestPaths(["a"], ["README.md"])).toEqual(["package.json", "package-lock.json", "a/package.json"]);
   });
 
@@ -58,13 +63,20 @@ describe("workspace manifests to copy before npm ci", () => {
 
 describe("local workspaces a service needs at run time", () => {
   it("api needs the service kit, built first", async () => {
-    expect(runtimeWorkspaceOrder(await repoWorkspaces(), "services/api")).toEqual(["packages/service-kit", "services/api"]);
+    expect(runtimeWorkspaceOrder(await repoWorkspaces(), "services/api")).toEqual([
+      "packages/service-kit",
+      "services/api",
+    ]);
   });
 
   it("checkout and storefront also need the card package; the dev-only embedded-db is never shipped", async () => {
     const workspaces = await repoWorkspaces();
     for (const service of ["services/checkout", "services/payments", "services/storefront"]) {
-      expect(runtimeWorkspaceOrder(workspaces, service)).toEqual(["packages/payment-card", "packages/service-kit", service]);
+      expect(runtimeWorkspaceOrder(workspaces, service)).toEqual([
+        "packages/payment-card",
+        "packages/service-kit",
+        service,
+      ]);
     }
   });
 
@@ -80,7 +92,9 @@ describe("local workspaces a service needs at run time", () => {
   it("refuses an unknown workspace, naming the known ones, and a dependency cycle, naming it", () => {
     const a: Workspace = { path: "a", manifest: { name: "a", dependencies: { b: "*" } } };
     const b: Workspace = { path: "b", manifest: { name: "b", dependencies: { a: "*" } } };
-    expect(() => runtimeWorkspaceOrder([a, b], "c")).toThrow("c is not a workspace of this repository (workspaces: a, b)");
+    expect(() => runtimeWorkspaceOrder([a, b], "c")).toThrow(
+      "c is not a workspace of this repository (workspaces: a, b)",
+    );
     expect(() => runtimeWorkspaceOrder([a, b], "a")).toThrow("workspace dependency cycle: a → b → a");
   });
 });

@@ -1,0 +1,154 @@
+/**
+ * Builds, tests, integration-tests and publishes the shop's services, as pipeline.yaml describes them.
+ *
+ * The same functions run on a laptop (`dagger call ci`) and in Jenkins, GitHub Actions and GitLab CI.
+ */
+import { argument, type Container, type Directory, func, object, type Secret } from "@dagger.io/dagger";
+import { ShopService } from "./objects/shop-service.js";
+import { runCi } from "./pipeline/ci.js";
+import { type DeliverySettings, loadDelivery } from "./pipeline/context.js";
+import { lintContainer, serviceImage, serviceTests, typecheckContainer } from "./pipeline/image.js";
+import { runIntegration } from "./pipeline/integration/run.js";
+import { selectServices } from "./pipeline/plan.js";
+import { publishImages } from "./pipeline/publish.js";
+
+// Left out of the source so that cache keys change only when inputs do.
+const IGNORE = ["node_modules", "**/node_modules", "**/dist", ".git", ".data", ".tmp", "coverage"];
+
+@object()
+export class EcommerceDelivery {
+  source: Directory;
+  nodeVersion: string;
+  npmCache: string;
+  revision: string;
+  sourceUrl: string;
+
+  /**
+   * The shop's delivery pipeline.
+   *
+   * @param source the repository (defaults to the one this module lives in, without node_modules, dist and .git)
+   * @param nodeVersion Node major version of every image (node:<version>-bookworm-slim)
+   * @param npmCache name of the cache volume that keeps npm's downloads between runs
+   * @param revision commit being built: labels the images and is the default tag of publish
+   * @param sourceUrl repository URL written into the images' org.opencontainers.image.source label
+   */
+  constructor(
+    @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
+    nodeVersion = "24",
+    npmCache = "npm-cache",
+    revision = "",
+    sourceUrl = "",
+  ) {
+    this.source = source;
+    this.nodeVersion = nodeVersion;
+    this.npmCache = npmCache;
+    this.revision = revision;
+    this.sourceUrl = sourceUrl;
+  }
+
+  /**
+   * One service of pipeline.yaml, with its own build, test and image functions.
+   *
+   * @param name service name as pipeline.yaml declares it (storefront, api, checkout, payments)
+   *
+   * Example: dagger call service --name=api image
+   */
+  @func()
+  async service(name: string): Promise<ShopService> {
+    selectServices((await loadDelivery(this.settings())).plans, name);
+    return new ShopService(name, this.source, this.nodeVersion, this.npmCache, this.revision, this.sourceUrl);
+  }
+
+  /**
+   * Production images of every service (or one), built in parallel.
+   *
+   * @param service build only this service
+   *
+   * Example: dagger call build --service=checkout
+   */
+  @func()
+  async build(service?: string): Promise<Container[]> {
+    const delivery = await loadDelivery(this.settings());
+    const images = selectServices(delivery.plans, service).map((plan) => serviceImage(delivery, plan));
+    return Promise.all(images.map((image) => image.sync()));
+  }
+
+  /**
+   * Runs the test suites of every service (or one) in containers, in parallel; returns their output.
+   *
+   * @param service test only this service
+   *
+   * Example: dagger call test --service=payments
+   */
+  @func()
+  async test(service?: string): Promise<string> {
+    const delivery = await loadDelivery(this.settings());
+    const plans = selectServices(delivery.plans, service);
+    const outputs = await Promise.all(plans.map((plan) => serviceTests(delivery, plan).stdout()));
+    return plans.map((plan, i) => `── ${plan.name} ──\n${outputs[i]}`).join("\n");
+  }
+
+  /**
+   * Checks formatting and lint rules of the whole repository with Biome.
+   *
+   * Example: dagger call lint
+   */
+  @func()
+  async lint(): Promise<string> {
+    return lintContainer(await loadDelivery(this.settings())).stdout();
+  }
+
+  /**
+   * Type-checks the whole repository with tsc --noEmit.
+   *
+   * Example: dagger call typecheck
+   */
+  @func()
+  async typecheck(): Promise<string> {
+    return typecheckContainer(await loadDelivery(this.settings())).stdout();
+  }
+
+  /**
+   * Starts PostgreSQL and every service from its production image, then buys, repeats and declines through them.
+   *
+   * Example: dagger call integration
+   */
+  @func()
+  async integration(): Promise<string> {
+    return runIntegration(await loadDelivery(this.settings()));
+  }
+
+  /**
+   * Pushes every service's image and returns the references with their digests.
+   *
+   * @param registry registry host (and path prefix) to push to instead of pipeline.yaml's registry.host
+   * @param tag image tag; defaults to --revision, else "latest"
+   * @param username registry user name (with --password)
+   * @param password registry password or token, as a secret (env:NAME, file:PATH, cmd:...)
+   *
+   * Example: dagger call --revision=$(git rev-parse HEAD) publish --registry=ghcr.io/acme --username=bot --password=env:REGISTRY_TOKEN
+   */
+  @func({ cache: "never" })
+  async publish(registry?: string, tag?: string, username?: string, password?: Secret): Promise<string[]> {
+    if ((username === undefined) !== (password === undefined)) {
+      throw new Error("give --username and --password together, or neither");
+    }
+    const delivery = await loadDelivery(this.settings());
+    const credentials = username !== undefined && password !== undefined ? { username, password } : undefined;
+    return publishImages(delivery, tag || this.revision || "latest", registry, credentials);
+  }
+
+  /**
+   * Lint, typecheck, every service's tests, the images, then integration; ends with what ran and how long it took.
+   *
+   * Example: dagger call --revision=$(git rev-parse HEAD) ci
+   */
+  @func()
+  async ci(): Promise<string> {
+    return runCi(await loadDelivery(this.settings()));
+  }
+
+  private settings(): DeliverySettings {
+    return this;
+  }
+}
