@@ -5,8 +5,10 @@ import {
   installFiles,
   type NodeToolchain,
   nodeToolchain,
+  readLockfile,
   readWorkspaces,
 } from "../../modules/node-service/src/build.js";
+import type { Lockfile } from "../../modules/node-service/src/lockfile.js";
 import type { Workspace } from "../../modules/node-service/src/workspaces.js";
 import { parsePipelineConfig } from "../config/index.js";
 import { PIPELINE_FILE, type ServicePlan, servicePlans } from "./plan.js";
@@ -27,6 +29,7 @@ export interface Delivery {
   readonly settings: DeliverySettings;
   readonly plans: readonly ServicePlan[];
   readonly workspaces: readonly Workspace[];
+  readonly lockfile: Lockfile;
   /** Files copied before `npm ci` (see installManifestPaths). */
   readonly manifests: readonly string[];
   readonly toolchain: NodeToolchain;
@@ -34,15 +37,17 @@ export interface Delivery {
 
 /** Reads pipeline.yaml (errors name file, line and field) and the workspace manifests, in parallel. */
 export async function loadDelivery(settings: DeliverySettings): Promise<Delivery> {
-  const [configText, { workspaces }] = await Promise.all([
+  const [configText, { workspaces }, lockfile] = await Promise.all([
     settings.source.file(PIPELINE_FILE).contents(),
     readWorkspaces(settings.source),
+    readLockfile(settings.source),
   ]);
   const config = parsePipelineConfig(configText, PIPELINE_FILE);
   return {
     settings,
     plans: servicePlans(config, workspaces),
     workspaces,
+    lockfile,
     manifests: await installFiles(settings.source, workspaces),
     toolchain: nodeToolchain(settings.nodeVersion, settings.npmCache),
   };

@@ -28,6 +28,7 @@ export function serviceImage(delivery: Delivery, plan: ServicePlan): Container {
   return productionImage(delivery.settings.source, delivery.manifests, delivery.toolchain, {
     workspace: plan.workspace,
     order: plan.order,
+    lockfile: delivery.lockfile,
     entrypoint: SERVICE_ENTRYPOINT,
     metadata: workspaceMetadata(workspace, plan.port, plan.healthPath, { revision, source: sourceUrl }),
   });

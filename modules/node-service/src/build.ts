@@ -2,9 +2,11 @@
 // module that imports this file directly (module dependencies would need generated bindings).
 import { type CacheVolume, type Container, type Directory, dag, type File } from "@dagger.io/dagger";
 import { healthcheckCommand, type ImageMetadata, imageLabels } from "./labels.js";
+import { type Lockfile, unreachablePackages } from "./lockfile.js";
 import {
   DEFAULT_RUNTIME_EXCLUDE,
   installManifestPaths,
+  LOCKFILE,
   OPTIONAL_INSTALL_FILES,
   type PackageManifest,
   runtimeWorkspaceOrder,
@@ -45,6 +47,11 @@ export async function readWorkspaces(source: Directory): Promise<{ root: Package
   const dirs = [...new Set(found.flat().map(workspaceDirOf))].sort();
   const manifests = await Promise.all(dirs.map((dir) => source.file(`${dir}/package.json`).contents()));
   return { root, workspaces: dirs.map((path, i) => ({ path, manifest: JSON.parse(manifests[i] as string) })) };
+}
+
+/** package-lock.json, parsed. */
+export async function readLockfile(source: Directory): Promise<Lockfile> {
+  return JSON.parse(await source.file(LOCKFILE).contents()) as Lockfile;
 }
 
 /** The files `npm ci` needs (see installManifestPaths), checking which optional ones the source has. */
@@ -100,6 +107,8 @@ export interface ProductionImageOptions {
   readonly metadata: ImageMetadata;
   /** Paths of each workspace left out of the image (default DEFAULT_RUNTIME_EXCLUDE). */
   readonly runtimeExclude?: readonly string[];
+  /** The lockfile: packages no workspace of `order` can load are left out of the image (see unreachablePackages). */
+  readonly lockfile?: Lockfile;
   /** Non-secret environment baked into the image. */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -107,7 +116,8 @@ export interface ProductionImageOptions {
 /**
  * The production image of one workspace: compiled in a development container, production dependencies installed
  * for that workspace alone, then a final stage on the same base with only `node_modules`, the manifests and each
- * needed workspace's build output; runs as the unprivileged `node` user.
+ * needed workspace's build output; runs as the unprivileged `node` user. With the lockfile given, packages that only
+ * other workspaces load (e.g. through a workspace that is a dev dependency) are removed as well.
  */
 export function productionImage(
   source: Directory,
@@ -128,6 +138,9 @@ export function productionImage(
       "--no-audit",
       "--no-fund",
     ]);
+  const unreachable = options.lockfile ? unreachablePackages(options.lockfile, options.order) : [];
+  const runtimeDeps =
+    unreachable.length > 0 ? productionDeps.withExec(["rm", "-rf", "--", ...unreachable]) : productionDeps;
   const exclude = [...(options.runtimeExclude ?? DEFAULT_RUNTIME_EXCLUDE)];
   const { port, healthPath } = options.metadata;
 
@@ -135,7 +148,7 @@ export function productionImage(
     .container()
     .from(toolchain.image)
     .withWorkdir(APP_DIR)
-    .withDirectory(APP_DIR, productionDeps.directory(APP_DIR));
+    .withDirectory(APP_DIR, runtimeDeps.directory(APP_DIR));
   for (const workspace of options.order) {
     image = image.withDirectory(`${APP_DIR}/${workspace}`, built.directory(`${APP_DIR}/${workspace}`), { exclude });
   }

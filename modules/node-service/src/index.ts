@@ -11,6 +11,7 @@ import {
   installFiles,
   nodeToolchain,
   productionImage,
+  readLockfile,
   readWorkspaces,
   runtimeWorkspaceOrder,
   testWorkspace,
@@ -64,13 +65,14 @@ export class NodeService {
     revision = "",
     sourceUrl = "",
   ): Promise<Container> {
-    const { workspaces } = await readWorkspaces(this.source);
+    const [{ workspaces }, lockfile] = await Promise.all([readWorkspaces(this.source), readLockfile(this.source)]);
     const order = runtimeWorkspaceOrder(workspaces, workspace);
     const target = workspaces.find((w) => w.path === order[order.length - 1]);
     if (!target) throw new Error(`${workspace} is not a workspace`);
     return productionImage(this.source, await installFiles(this.source, workspaces), this.toolchain(), {
       workspace: target.path,
       order,
+      lockfile,
       entrypoint,
       metadata: workspaceMetadata(target, port, healthPath, { revision, source: sourceUrl }),
     });
