@@ -1,0 +1,39 @@
+/** Value of `app.kubernetes.io/managed-by` on everything we render; apply and status code select on it. */
+export const MANAGED_BY = "ecommerce-delivery";
+/** Value of `app.kubernetes.io/part-of`. */
+export const PART_OF = "ecommerce";
+/** Label key that names a service; selectors and NetworkPolicy peers match on it alone. */
+export const NAME_LABEL = "app.kubernetes.io/name";
+
+/** Annotation keys written on the objects (prefix is ours so nothing else claims them). */
+export const ANNOTATIONS = {
+  /** Deployment: id of the release (digest set) that last rendered it. */
+  releaseId: "ecommerce-delivery/release-id",
+  /** Deployment: `sha256:…` digest of the service's image in that release. */
+  digest: "ecommerce-delivery/image-digest",
+  /** Deployment: optional free-form revision of the release (e.g. a CI build number). */
+  revision: "ecommerce-delivery/revision",
+  /** Deployment: optional git commit the release was built from. */
+  gitSha: "ecommerce-delivery/git-sha",
+  /** Pod template: hash of the ConfigMap data, so a config change rolls the pods like an image change does. */
+  configHash: "ecommerce-delivery/config-hash",
+} as const;
+
+/** Labels that select a service's pods. Kept to the name only: a Deployment's selector is immutable. */
+export function selectorLabels(service: string): Record<string, string> {
+  return { [NAME_LABEL]: service };
+}
+
+/** Labels on every object that belongs to `service`. */
+export function serviceLabels(service: string): Record<string, string> {
+  return {
+    ...selectorLabels(service),
+    "app.kubernetes.io/part-of": PART_OF,
+    "app.kubernetes.io/managed-by": MANAGED_BY,
+  };
+}
+
+/** Name of the ConfigMap holding a service's plain environment. */
+export const configMapName = (service: string) => `${service}-config`;
+/** Name of the Secret a service's secret variables are read from (created outside the pipeline). */
+export const secretName = (service: string) => `${service}-secrets`;

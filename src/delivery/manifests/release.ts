@@ -1,0 +1,123 @@
+import { createHash } from "node:crypto";
+import { type EnvironmentName, imageName, type PipelineConfig } from "../../config/index.js";
+import { ReleaseError } from "../errors.js";
+
+/** What a caller hands in: an image reference pinned by digest for every service, and optional metadata. */
+export interface ReleaseInput {
+  /** service → `<host>/<repository>/<service>[:<tag>]@sha256:<64 hex>` */
+  readonly images: Readonly<Record<string, string>>;
+  /** Free-form revision label of the release, e.g. a CI build number. */
+  readonly revision?: string;
+  /** Commit the images were built from (7 to 40 lowercase hex). */
+  readonly gitSha?: string;
+}
+
+/** One service's image, split into its parts. */
+export interface ReleaseImage {
+  /** The full reference as given, which is what the Deployment runs. */
+  readonly reference: string;
+  /** `<host>/<repository>/<service>` */
+  readonly repository: string;
+  readonly tag: string | undefined;
+  /** `sha256:<64 hex>` */
+  readonly digest: string;
+}
+
+/** A validated release. */
+export interface Release {
+  /** First 12 hex of a hash over the sorted `service@digest` pairs: the same digests give the same id in every environment. */
+  readonly id: string;
+  readonly images: Readonly<Record<string, ReleaseImage>>;
+  readonly revision: string | undefined;
+  readonly gitSha: string | undefined;
+}
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const GIT_SHA = /^[0-9a-f]{7,40}$/;
+
+/** Checks that `env` is an environment of the config; throws ReleaseError("unknown_environment") otherwise. */
+export function assertEnvironment(config: PipelineConfig, env: string): asserts env is EnvironmentName {
+  if (!Object.hasOwn(config.environments, env)) {
+    throw new ReleaseError(
+      "unknown_environment",
+      `unknown environment "${env}" (pipeline.yaml declares: ${Object.keys(config.environments).join(", ")})`,
+    );
+  }
+}
+
+/** Validates a release against the config: every service present, no others, each image in its repository and pinned by digest. */
+export function parseRelease(config: PipelineConfig, input: ReleaseInput): Release {
+  const declared = Object.keys(config.services);
+  for (const service of Object.keys(input.images)) {
+    if (!declared.includes(service)) {
+      throw new ReleaseError(
+        "unknown_service",
+        `not declared in pipeline.yaml (services: ${declared.join(", ")})`,
+        service,
+      );
+    }
+  }
+  const images: Record<string, ReleaseImage> = {};
+  for (const service of declared) {
+    const reference = input.images[service];
+    if (reference === undefined) {
+      throw new ReleaseError(
+        "missing_service",
+        "has no image in the release (a release pins a digest for every service)",
+        service,
+      );
+    }
+    images[service] = parseImage(service, reference, imageName(config.registry, service));
+  }
+  if (input.revision !== undefined && (input.revision.trim() === "" || input.revision.length > 253)) {
+    throw new ReleaseError("invalid_metadata", "release revision must be 1 to 253 characters");
+  }
+  if (input.gitSha !== undefined && !GIT_SHA.test(input.gitSha)) {
+    throw new ReleaseError("invalid_metadata", `git sha "${input.gitSha}" must be 7 to 40 lowercase hex characters`);
+  }
+  const pairs = declared
+    .slice()
+    .sort()
+    .map((service) => `${service}@${images[service]?.digest}`)
+    .join("\n");
+  const id = createHash("sha256").update(pairs).digest("hex").slice(0, 12);
+  return { id, images, revision: input.revision, gitSha: input.gitSha };
+}
+
+function parseImage(service: string, reference: string, expectedRepository: string): ReleaseImage {
+  const expected = `${expectedRepository}[:<tag>]@sha256:<64 hex>`;
+  const at = reference.lastIndexOf("@");
+  if (at < 0) {
+    throw new ReleaseError(
+      "malformed_digest",
+      `image "${reference}" is not pinned by digest (expected ${expected})`,
+      service,
+    );
+  }
+  const name = reference.slice(0, at);
+  const digest = reference.slice(at + 1);
+  if (!DIGEST.test(digest)) {
+    throw new ReleaseError(
+      "malformed_digest",
+      `image "${reference}" has malformed digest "${digest}" (expected sha256: and 64 lowercase hex characters)`,
+      service,
+    );
+  }
+  // A tag can only follow the last path component: the registry host itself may carry a ":port".
+  const slash = name.lastIndexOf("/");
+  const colon = name.indexOf(":", slash + 1);
+  const repository = colon < 0 ? name : name.slice(0, colon);
+  const tag = colon < 0 ? undefined : name.slice(colon + 1);
+  if (tag !== undefined && !TAG.test(tag)) {
+    throw new ReleaseError("malformed_image", `image "${reference}" has malformed tag "${tag}"`, service);
+  }
+  if (repository !== expectedRepository) {
+    throw new ReleaseError(
+      "wrong_repository",
+      `image "${reference}" is not from ${expectedRepository} (expected ${expected})`,
+      service,
+    );
+  }
+  return { reference, repository, tag, digest };
+}
