@@ -6,7 +6,8 @@ const PAYMENT_TIMEOUT_MS = 500;
 
 describe("checkout when payments is down or too slow: no lost order, no double charge", { timeout: 60_000 }, () => {
   let shop: TestShop;
-  let sku: string;
+  // One product per test, so a checkout another test left pending cannot move this test's stock.
+  let skus: string[];
 
   beforeAll(async () => {
     shop = await startTestShop({
@@ -17,7 +18,7 @@ describe("checkout when payments is down or too slow: no lost order, no double c
         PAYMENT_GRACE_MS: "8000",
       },
     });
-    sku = (await call("GET", `${shop.urls.api}/products?limit=1`)).body.items[0].sku;
+    skus = (await call("GET", `${shop.urls.api}/products?limit=3`)).body.items.map((p: { sku: string }) => p.sku);
   });
   afterAll(() => shop?.stop());
 
@@ -32,6 +33,7 @@ describe("checkout when payments is down or too slow: no lost order, no double c
   };
 
   it("a provider slower than checkout's deadline leaves the order pending, and reconciliation makes it paid", async () => {
+    const sku = skus[0] as string;
     const cartId = await cartWith(shop, sku, 1);
     const answer = await checkout(shop, cartId, CARDS.slow);
     expect(answer.status).toBe(202);
@@ -44,6 +46,7 @@ describe("checkout when payments is down or too slow: no lost order, no double c
   });
 
   it("payments killed mid-flight: the order is kept pending, and the retry after payments is back charges once", async () => {
+    const sku = skus[1] as string;
     const before = await stockOf(shop, sku);
     await shop.services.payments.kill();
     const cartId = await cartWith(shop, sku, 1);
@@ -64,6 +67,7 @@ describe("checkout when payments is down or too slow: no lost order, no double c
   });
 
   it("a payment that never reached payments is voided after the grace period: order payment_failed, stock back", async () => {
+    const sku = skus[2] as string;
     const before = await stockOf(shop, sku);
     await shop.services.payments.kill();
     const cartId = await cartWith(shop, sku, 2);

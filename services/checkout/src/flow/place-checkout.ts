@@ -52,7 +52,6 @@ export function createCheckoutPlacer(deps: PlaceCheckoutDeps) {
     if (created) return answered(await deps.driver.advance(created, ctx()));
 
     const deadline = Date.now() + deps.waitMs;
-    let sawItBusy = false;
     for (;;) {
       const existing = await deps.checkouts.findByKey(request.idempotencyKey);
       if (!existing) throw new Error(`checkout with key ${request.idempotencyKey} disappeared`);
@@ -61,9 +60,9 @@ export function createCheckoutPlacer(deps: PlaceCheckoutDeps) {
           idempotencyKey: request.idempotencyKey,
         });
       }
-      if (existing.answer && (isFinished(existing.status) || (sawItBusy && !existing.leased))) {
-        return { answer: existing.answer, outcome: "replayed" };
-      }
+      if (existing.answer && isFinished(existing.status)) return { answer: existing.answer, outcome: "replayed" };
+      // Unfinished and nobody driving it (the first request, or a reconciler pass without the card, gave up for now):
+      // this request carries the card, so it drives the checkout on instead of replaying a stale "pending".
       if (!existing.leased) {
         const claimed = await deps.checkouts.claim(existing.id, deps.leaseMs);
         if (claimed) return answered(await deps.driver.advance(claimed, ctx()));
@@ -73,7 +72,6 @@ export function createCheckoutPlacer(deps: PlaceCheckoutDeps) {
           checkoutId: existing.id,
         });
       }
-      sawItBusy = true;
       await sleep(pollMs);
     }
   };
