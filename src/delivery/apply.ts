@@ -1,0 +1,89 @@
+// Server-side apply of rendered objects with our own field manager.
+import "./node-compat.js";
+import { CoreV1Api, type KubernetesObject, KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
+import { isNotFound, type KubeOptions, silentLogger, statusOf, toDeliveryError } from "./kube.js";
+
+/** The field manager every apply of ours uses; rollbacks use the same name so ownership stays with us. */
+export const FIELD_MANAGER = "ecommerce-delivery";
+
+/** "Deployment shop/api", for messages. */
+export function describeObject(obj: KubernetesObject): string {
+  const ns = obj.metadata?.namespace;
+  return `${obj.kind ?? "?"} ${ns ? `${ns}/` : ""}${obj.metadata?.name ?? "?"}`;
+}
+
+/** Server-side apply each object (namespaces first, created if missing); returns what the server stored. */
+export async function applyObjects(
+  objects: readonly KubernetesObject[],
+  options: KubeOptions,
+): Promise<KubernetesObject[]> {
+  const { kubeConfig } = options;
+  const logger = options.logger ?? silentLogger;
+  const client = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const ordered = [...objects].sort((a, b) => rank(a) - rank(b));
+  const declared = new Set(ordered.filter((o) => o.kind === "Namespace").map((o) => o.metadata?.name));
+  const ensured = new Set<string>();
+  const applied: KubernetesObject[] = [];
+  for (const obj of ordered) {
+    const ns = obj.metadata?.namespace;
+    if (ns && !declared.has(ns) && !ensured.has(ns)) {
+      await ensureNamespace(ns, options);
+      ensured.add(ns);
+    }
+    try {
+      // force: we own these fields; another manager's conflicting values are taken over, as kubectl apply --force-conflicts.
+      const result = await client.patch(
+        stripServerFields(obj),
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+      logger.info(`applied ${describeObject(obj)}`);
+      applied.push(result);
+    } catch (err) {
+      throw toDeliveryError(err, kubeConfig, "server-side apply of", describeObject(obj));
+    }
+  }
+  return applied;
+}
+
+/** Create a namespace if it does not exist; only a 404 counts as "missing". */
+export async function ensureNamespace(name: string, options: KubeOptions): Promise<void> {
+  const core = options.kubeConfig.makeApiClient(CoreV1Api);
+  try {
+    await core.readNamespace({ name });
+    return;
+  } catch (err) {
+    if (!isNotFound(err)) throw toDeliveryError(err, options.kubeConfig, "read", `Namespace ${name}`);
+  }
+  try {
+    await core.createNamespace({ body: { metadata: { name } } });
+    (options.logger ?? silentLogger).info(`created Namespace ${name}`);
+  } catch (err) {
+    if (statusOf(err) === 409) return; // created by someone else in between
+    throw toDeliveryError(err, options.kubeConfig, "create", `Namespace ${name}`);
+  }
+}
+
+function rank(obj: KubernetesObject): number {
+  if (obj.kind === "Namespace") return 0;
+  if (obj.kind === "CustomResourceDefinition") return 1;
+  return 2;
+}
+
+// An apply body must not carry server-owned metadata (resourceVersion would turn it into a precondition).
+function stripServerFields(obj: KubernetesObject): KubernetesObject {
+  if (!obj.metadata) return obj;
+  const {
+    resourceVersion: _rv,
+    uid: _uid,
+    managedFields: _mf,
+    creationTimestamp: _ct,
+    generation: _g,
+    ...metadata
+  } = obj.metadata;
+  const { status: _status, ...rest } = obj as KubernetesObject & { status?: unknown };
+  return { ...rest, metadata };
+}
