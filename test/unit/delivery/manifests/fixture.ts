@@ -7,7 +7,10 @@ import type { ReleaseInput } from "../../../../src/delivery/manifests/index.js";
 const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 
 /** The repository's own pipeline.yaml. */
-export const config: PipelineConfig = parsePipelineConfig(readFileSync(`${repoRoot}pipeline.yaml`, "utf8"), "pipeline.yaml");
+export const config: PipelineConfig = parsePipelineConfig(
+  readFileSync(`${repoRoot}pipeline.yaml`, "utf8"),
+  "pipeline.yaml",
+);
 
 /** A fixed, made-up digest per service so snapshots are stable. */
 export const digestOf = (service: string, salt = "v1") =>

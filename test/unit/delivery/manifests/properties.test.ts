@@ -25,7 +25,10 @@ function networkPolicy(name: string): V1NetworkPolicy {
 
 describe("Deployment properties", () => {
   it("leaves spec.replicas out under autoscaling, and sets it from the environment otherwise", () => {
-    expect(config.environments.prod.autoscaling, "prod must use autoscaling for this test to mean anything").toBeDefined();
+    expect(
+      config.environments.prod.autoscaling,
+      "prod must use autoscaling for this test to mean anything",
+    ).toBeDefined();
     for (const d of deployments("prod")) {
       expect(d.spec && "replicas" in d.spec, `${d.metadata?.name} has spec.replicas`).toBe(false);
       expect(JSON.stringify(toApiObject(d))).not.toContain('"replicas"');
@@ -138,10 +141,14 @@ describe("NetworkPolicy properties", () => {
       const policy = networkPolicy(name);
       expect(policy.spec?.policyTypes).toEqual(["Ingress", "Egress"]);
       const egress = policy.spec?.egress ?? [];
-      const callees = egress.flatMap((r) => r.to ?? []).map((p) => p.podSelector?.matchLabels?.["app.kubernetes.io/name"]);
+      const callees = egress
+        .flatMap((r) => r.to ?? [])
+        .map((p) => p.podSelector?.matchLabels?.["app.kubernetes.io/name"]);
       expect(callees.filter(Boolean)).toEqual(svc.calls);
       const dns = egress.find((r) => r.ports?.some((p) => p.port === 53));
-      expect(dns?.to).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }]);
+      expect(dns?.to).toEqual([
+        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } },
+      ]);
       expect(dns?.ports).toEqual([
         { protocol: "UDP", port: 53 },
         { protocol: "TCP", port: 53 },
@@ -172,7 +179,9 @@ describe("PodDisruptionBudget and HorizontalPodAutoscaler", () => {
         minReplicas: 3,
         maxReplicas: 10,
         scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: h.metadata?.name },
-        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+        metrics: [
+          { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+        ],
       });
     }
   });
