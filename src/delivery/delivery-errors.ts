@@ -118,6 +118,8 @@ export class DeployRolledBackError extends DeliveryError {
     readonly servingRevision: string | undefined,
     readonly restoredFromRevision: string,
     readonly servingImages: readonly string[],
+    /** From the failure being seen to the restored revision being healthy. */
+    readonly rollbackMs: number,
   ) {
     super(
       `deploy of ${service} (${namespace}) failed at revision ${failedRevision ?? "?"}: ${reason}; rolled back, now serving revision ${servingRevision ?? "?"} (the template of revision ${restoredFromRevision}, ${servingImages.join(", ")})`,

@@ -13,6 +13,8 @@ export interface RolloutProgress {
   revision: string | undefined;
   message: string;
   done: boolean;
+  /** The rollout failed (ProgressDeadlineExceeded); the wait is about to throw RolloutFailedError. */
+  failed: boolean;
 }
 
 /** The verdict of `kubectl rollout status` on one snapshot of a Deployment. */
@@ -93,7 +95,14 @@ export async function waitForRollout(
     lastRevision = revisionOf(d) ?? lastRevision;
     if (state.message !== lastMessage) {
       lastMessage = state.message;
-      const progress = { namespace, name, revision: lastRevision, message: state.message, done: state.kind === "done" };
+      const progress = {
+        namespace,
+        name,
+        revision: lastRevision,
+        message: state.message,
+        done: state.kind === "done",
+        failed: state.kind === "failed",
+      };
       logger.info(`${target} revision ${lastRevision ?? "?"}: ${state.message}`);
       options.onProgress?.(progress);
     }
