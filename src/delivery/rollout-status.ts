@@ -30,6 +30,8 @@ export interface WaitForRolloutOptions extends KubeOptions {
   onProgress?: (progress: RolloutProgress) => void;
   /** Server-side watch timeout per watch request, seconds (default 25, under client-node's 30 s idle timeout). */
   watchSeconds?: number;
+  /** Resume watching from this resourceVersion instead of listing first; an expired one (410 Gone) relists. */
+  resumeFromResourceVersion?: string;
 }
 
 export function revisionOf(deployment: V1Deployment): string | undefined {
@@ -112,8 +114,8 @@ export async function waitForRollout(
     return state.kind === "done" ? d : undefined;
   };
 
-  let resourceVersion: string | undefined;
-  let relist = true;
+  let resourceVersion = options.resumeFromResourceVersion;
+  let relist = resourceVersion === undefined;
   while (clock.now() < deadline) {
     if (relist) {
       let list: Awaited<ReturnType<AppsV1Api["listNamespacedDeployment"]>>;

@@ -2,7 +2,7 @@
 // that the deployment controller gives up on (ProgressDeadlineExceeded).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyObjects } from "../../../src/delivery/apply.js";
-import { RolloutFailedError } from "../../../src/delivery/delivery-errors.js";
+import { KubeApiError, RolloutFailedError } from "../../../src/delivery/delivery-errors.js";
 import { type RolloutProgress, rolloutState, waitForRollout } from "../../../src/delivery/rollout-status.js";
 import { deleteNamespace, demoDeployment, IMAGE, readDeployment, testKubeConfig, uniqueNamespace } from "./helpers.js";
 
@@ -49,6 +49,31 @@ describe("apply + rollout status", () => {
     expect(done.metadata?.annotations?.["deployment.kubernetes.io/revision"]).toBe("2");
     expect(done.spec?.template.spec?.containers[0]?.image).toBe(`${IMAGE}:v2`);
     expect(messages.at(-1)).toBe("successfully rolled out");
+  });
+
+  it("a watch whose resourceVersion has expired (410 Gone) relists and still sees the finished rollout", async () => {
+    const logged: string[] = [];
+    const logger = { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m) };
+    // resourceVersion 1 is long gone from the API server's watch cache
+    const done = await waitForRollout(namespace, "demo", {
+      kubeConfig,
+      logger,
+      timeoutMs: 30_000,
+      resumeFromResourceVersion: "1",
+    });
+    expect(done.metadata?.annotations?.["deployment.kubernetes.io/revision"]).toBe("2");
+    expect(logged).toContain(`Deployment ${namespace}/demo: watch expired (410 Gone), relisting`);
+    expect(logged.at(-1)).toBe(`Deployment ${namespace}/demo revision 2: successfully rolled out`);
+  });
+
+  it("an object the API server rejects is rethrown with kind, namespace and name (not treated as missing)", async () => {
+    const bad = demoDeployment(namespace, "v2", { name: "invalid", replicas: -1 });
+    const err = await applyObjects([bad], { kubeConfig }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KubeApiError);
+    expect((err as KubeApiError).status).toBe(422);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^server-side apply of Deployment ${namespace}/invalid failed \\(HTTP 422\\): .*spec\\.replicas.*`),
+    );
   });
 
   it("re-applying the same objects is a no-op (same generation)", async () => {
