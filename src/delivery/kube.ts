@@ -98,6 +98,8 @@ function transportFailure(err: unknown): string | undefined {
   if (!(err instanceof Error)) return undefined;
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   if (err.message === "fetch failed" || cause?.code?.startsWith("E") || cause?.code?.startsWith("UND_")) {
+    // fetch refuses ports on its blocklist (1, 22, 25, ...) without connecting and says only "bad port"
+    if (cause?.message === "bad port") return "bad port: fetch never connects to this port";
     return (
       firstLine(cause?.code ?? cause?.message ?? err.message) +
       (cause?.code && cause.message ? `: ${firstLine(cause.message)}` : "")

@@ -7,7 +7,12 @@ import {
   RolledBackImageError,
   RolloutFailedError,
 } from "../../../src/delivery/delivery-errors.js";
-import { deployWithRollback, LAST_ROLLBACK_ANNOTATION, lastRollback } from "../../../src/delivery/rollback.js";
+import {
+  deployWithRollback,
+  LAST_ROLLBACK_ANNOTATION,
+  lastRollback,
+  rollbackDeployment,
+} from "../../../src/delivery/rollback.js";
 import { waitForRollout } from "../../../src/delivery/rollout-status.js";
 import {
   deleteNamespace,
@@ -152,6 +157,21 @@ describe("deployWithRollback", () => {
     const d = await readDeployment(kubeConfig, namespace);
     expect(d.spec?.template.spec?.containers[0]?.image).toBe(`${IMAGE}:v2`);
     expect(d.status?.availableReplicas).toBe(replicas);
+  });
+
+  it("rolls back to a given revision (toRevision), and names the kept revisions when it does not exist", async () => {
+    const result = await rollbackDeployment(namespace, "demo", { ...options, toRevision: 1, reason: "operator asked" });
+    expect(result).toMatchObject({ toRevision: "1", images: [`${IMAGE}:v1`] });
+    const d = await readDeployment(kubeConfig, namespace);
+    expect(d.spec?.template.spec?.containers[0]?.image).toBe(`${IMAGE}:v1`);
+    expect(lastRollback(d)).toMatchObject({ to: "1", reason: "operator asked", serving: result.servingRevision });
+    const err = await rollbackDeployment(namespace, "demo", { ...options, toRevision: 99 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RollbackImpossibleError);
+    expect((err as Error).message).toMatch(
+      new RegExp(
+        `^cannot roll back deployment ${namespace}/demo: revision 99 not found \\(revisions kept: [0-9, ]+\\)$`,
+      ),
+    );
   });
 
   it("a first deploy that fails cannot be rolled back and says so", async () => {
