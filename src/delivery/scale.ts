@@ -1,0 +1,124 @@
+// Scaling a service's Deployment through its scale subresource, refused when an autoscaler owns the count.
+import "./node-compat.js";
+import { AppsV1Api, AutoscalingV2Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import type { PipelineConfig } from "../config/index.js";
+import { FIELD_MANAGER } from "./apply.js";
+import { DeliveryError } from "./delivery-errors.js";
+import { isNotFound, silentLogger, toDeliveryError } from "./kube.js";
+import { type WaitForRolloutOptions, waitForRollout } from "./rollout-status.js";
+
+export const MAX_REPLICAS = 100;
+
+/** A scale request that cannot or must not be carried out; one line that says what to fix. */
+export class ScaleError extends DeliveryError {
+  override readonly name = "ScaleError";
+  constructor(
+    readonly reason: "unknown_environment" | "unknown_service" | "invalid_replicas" | "autoscaled" | "not_deployed",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ScaleServiceOptions extends WaitForRolloutOptions {
+  config: PipelineConfig;
+  env: string;
+  service: string;
+  replicas: number;
+  /** Wait until the Deployment has rolled out at the new count (as `kubectl rollout status`). */
+  wait?: boolean;
+}
+
+export interface ScaleResult {
+  namespace: string;
+  name: string;
+  previous: number;
+  replicas: number;
+}
+
+/** Resolve env and service to the namespace and Deployment name; unknown names are one-line errors. */
+export function serviceTarget(
+  config: PipelineConfig,
+  env: string,
+  service: string,
+): { namespace: string; name: string } {
+  if (!Object.hasOwn(config.environments, env)) {
+    throw new ScaleError(
+      "unknown_environment",
+      `unknown environment "${env}" (--env): pipeline.yaml declares ${Object.keys(config.environments).join(", ")}`,
+    );
+  }
+  if (!Object.hasOwn(config.services, service)) {
+    throw new ScaleError(
+      "unknown_service",
+      `unknown service "${service}" (--service): pipeline.yaml declares ${Object.keys(config.services).join(", ")}`,
+    );
+  }
+  const namespace = config.environments[env as keyof PipelineConfig["environments"]].namespace;
+  return { namespace, name: service };
+}
+
+/** Check a requested replica count: an integer from 0 to MAX_REPLICAS. */
+export function checkReplicas(replicas: number): void {
+  if (!Number.isInteger(replicas) || replicas < 0 || replicas > MAX_REPLICAS) {
+    throw new ScaleError(
+      "invalid_replicas",
+      `replicas (--replicas) must be an integer from 0 to ${MAX_REPLICAS}, got ${String(replicas)}`,
+    );
+  }
+}
+
+/** Set a service's replica count through the Deployment's scale subresource. */
+export async function scaleService(options: ScaleServiceOptions): Promise<ScaleResult> {
+  const { config, env, service, replicas, kubeConfig } = options;
+  const logger = options.logger ?? silentLogger;
+  const { namespace, name } = serviceTarget(config, env, service);
+  checkReplicas(replicas);
+  const target = `Deployment ${namespace}/${name}`;
+
+  let hpas: Awaited<ReturnType<AutoscalingV2Api["listNamespacedHorizontalPodAutoscaler"]>>["items"];
+  try {
+    hpas = (await kubeConfig.makeApiClient(AutoscalingV2Api).listNamespacedHorizontalPodAutoscaler({ namespace }))
+      .items;
+  } catch (err) {
+    throw toDeliveryError(err, kubeConfig, "list HorizontalPodAutoscalers in", `Namespace ${namespace}`);
+  }
+  const hpa = hpas.find(
+    (h) =>
+      h.spec?.scaleTargetRef?.kind === "Deployment" &&
+      h.spec.scaleTargetRef.name === name &&
+      (h.spec.scaleTargetRef.apiVersion ?? "apps/v1").startsWith("apps/"),
+  );
+  if (hpa) {
+    throw new ScaleError(
+      "autoscaled",
+      `${env}/${service} is autoscaled ${hpa.spec?.minReplicas ?? 1}–${hpa.spec?.maxReplicas ?? "?"} by HPA ${hpa.metadata?.name}; change environments.${env}.autoscaling in pipeline.yaml instead`,
+    );
+  }
+
+  const apps = kubeConfig.makeApiClient(AppsV1Api);
+  let previous: number;
+  try {
+    const scale = await apps.readNamespacedDeploymentScale({ namespace, name });
+    previous = scale.spec?.replicas ?? 0;
+  } catch (err) {
+    if (isNotFound(err)) {
+      throw new ScaleError(
+        "not_deployed",
+        `${env}/${service} is not deployed (no ${target}): deploy it before scaling it`,
+      );
+    }
+    throw toDeliveryError(err, kubeConfig, "read the scale of", target);
+  }
+  try {
+    await apps.patchNamespacedDeploymentScale(
+      { namespace, name, body: { spec: { replicas } }, fieldManager: FIELD_MANAGER },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+  } catch (err) {
+    throw toDeliveryError(err, kubeConfig, "scale", target);
+  }
+  logger.info(`${target}: scaled from ${previous} to ${replicas} replicas`);
+  if (options.wait) await waitForRollout(namespace, name, options);
+  return { namespace, name, previous, replicas };
+}
