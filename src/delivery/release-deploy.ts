@@ -1,0 +1,297 @@
+// Deploying a release (a digest per service) to an environment: under the deploy lock, shared objects first,
+// then Deployments one service at a time in dependency order; a failure rolls back what this release changed.
+import "./node-compat.js";
+import { AppsV1Api, CoreV1Api, type V1ConfigMap, type V1Deployment } from "@kubernetes/client-node";
+import type { PipelineConfig } from "../config/index.js";
+import { applyObjects, ensureNamespace } from "./apply.js";
+import { DeliveryError, DeployRolledBackError, RollbackImpossibleError } from "./delivery-errors.js";
+import { acquireDeployLock } from "./deploy-lock.js";
+import { isNotFound, type KubeOptions, silentLogger, systemClock, toDeliveryError } from "./kube.js";
+import {
+  assertEnvironment,
+  dependencyOrder,
+  MANAGED_BY,
+  PART_OF,
+  parseRelease,
+  type Release,
+  type ReleaseInput,
+  renderRelease,
+} from "./manifests/index.js";
+import { type DeployOptions, deployWithRollback, rollbackDeployment } from "./rollback.js";
+import { revisionOf } from "./rollout-status.js";
+
+/** ConfigMap in each environment's namespace that records the current and previous release. */
+export const RELEASES_CONFIGMAP = "ecommerce-delivery-releases";
+export const RELEASE_ANNOTATIONS = {
+  current: "ecommerce-delivery/current-release",
+  previous: "ecommerce-delivery/previous-release",
+  lastFailed: "ecommerce-delivery/last-failed-release",
+} as const;
+
+/** What the releases ConfigMap records about one release. */
+export interface ReleaseRecord {
+  id: string;
+  /** service → full image reference (with digest), exactly as deployed. */
+  images: Record<string, string>;
+  /** service → `sha256:…` */
+  digests: Record<string, string>;
+  revision?: string;
+  gitSha?: string;
+  deployedAt: string;
+  /** Deployment revision per service once the release was healthy. */
+  revisions?: Record<string, string | undefined>;
+}
+
+/** A failed release attempt, as recorded. */
+export interface FailedReleaseRecord extends ReleaseRecord {
+  failedService: string;
+  rolledBack: string[];
+  error: string;
+}
+
+export interface ReleaseRecords {
+  current: ReleaseRecord | undefined;
+  previous: ReleaseRecord | undefined;
+  lastFailed: FailedReleaseRecord | undefined;
+}
+
+export interface DeployReleaseOptions extends Omit<DeployOptions, "kubeConfig"> {
+  config: PipelineConfig;
+  env: string;
+  release: ReleaseInput | Release;
+  kubeConfig: KubeOptions["kubeConfig"];
+  /** Identity written into the deploy Lease. */
+  holderIdentity?: string;
+  /** How long to wait for another deploy's lock (default 60 s). */
+  lockTimeoutMs?: number;
+  leaseDurationSeconds?: number;
+}
+
+export interface DeployReleaseResult {
+  env: string;
+  namespace: string;
+  release: ReleaseRecord;
+  /** Services whose Deployment got a new revision. */
+  changed: string[];
+}
+
+/** A release failed at one service; it and the services this release had already changed were rolled back. */
+export class ReleaseFailedError extends DeliveryError {
+  override readonly name = "ReleaseFailedError";
+  constructor(
+    readonly env: string,
+    readonly namespace: string,
+    readonly releaseId: string,
+    readonly failedService: string,
+    /** Services rolled back because of the failure, the failed one first, then newest change first. */
+    readonly rolledBack: readonly string[],
+    readonly detail: string,
+    readonly rollbackFailures: readonly string[] = [],
+  ) {
+    super(
+      `release ${releaseId} to ${env} (${namespace}) failed at ${failedService}: ${detail}; rolled back: ${rolledBack.length ? rolledBack.join(", ") : "none"}${rollbackFailures.length ? `; could NOT roll back: ${rollbackFailures.join("; ")}` : ""}`,
+    );
+  }
+}
+
+/** Deploy a release to `env`, serialised by the namespace's deploy Lease. */
+export async function deployRelease(options: DeployReleaseOptions): Promise<DeployReleaseResult> {
+  const { config, env, kubeConfig } = options;
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  assertEnvironment(config, env);
+  const release = "id" in options.release ? options.release : parseRelease(config, options.release);
+  const namespace = config.environments[env].namespace;
+  const kube: DeployOptions = { ...options, kubeConfig, logger, clock };
+
+  await ensureNamespace(namespace, kube);
+  const lock = await acquireDeployLock({
+    kubeConfig,
+    logger,
+    clock,
+    namespace,
+    ...(options.holderIdentity !== undefined ? { holderIdentity: options.holderIdentity } : {}),
+    ...(options.leaseDurationSeconds !== undefined ? { leaseDurationSeconds: options.leaseDurationSeconds } : {}),
+    ...(options.lockTimeoutMs !== undefined ? { waitTimeoutMs: options.lockTimeoutMs } : {}),
+  });
+  try {
+    const record: ReleaseRecord = {
+      id: release.id,
+      images: Object.fromEntries(Object.entries(release.images).map(([s, i]) => [s, i.reference])),
+      digests: Object.fromEntries(Object.entries(release.images).map(([s, i]) => [s, i.digest])),
+      ...(release.revision !== undefined ? { revision: release.revision } : {}),
+      ...(release.gitSha !== undefined ? { gitSha: release.gitSha } : {}),
+      deployedAt: "",
+    };
+    logger.info(`release ${release.id} to ${env} (${namespace}): start`);
+    const objects = renderRelease(config, env, release);
+    const shared = objects.filter((o) => o.kind !== "Deployment");
+    const deployments = new Map(
+      objects.filter((o): o is V1Deployment => o.kind === "Deployment").map((d) => [d.metadata?.name ?? "", d]),
+    );
+    await applyObjects(shared, kube);
+
+    const apps = kubeConfig.makeApiClient(AppsV1Api);
+    const changed: string[] = [];
+    const revisions: Record<string, string | undefined> = {};
+    for (const service of dependencyOrder(config)) {
+      const deployment = deployments.get(service);
+      if (!deployment) continue;
+      try {
+        lock.assertHeld();
+        const before = await apps
+          .readNamespacedDeployment({ namespace, name: service })
+          .then(revisionOf, (err: unknown) => {
+            if (isNotFound(err)) return undefined;
+            throw toDeliveryError(err, kubeConfig, "read", `Deployment ${namespace}/${service}`);
+          });
+        logger.info(`release ${release.id}: rolling ${service}`);
+        const [done] = await deployWithRollback([deployment], kube);
+        revisions[service] = done?.revision;
+        if (done?.revision !== before) changed.push(service);
+      } catch (err) {
+        let detail = (err as Error)?.message ?? String(err);
+        let failedRolledBack = err instanceof DeployRolledBackError ? [service] : [];
+        if (err instanceof RollbackImpossibleError && /rollback failed too: .*ProgressDeadlineExceeded/.test(detail)) {
+          // The rollback's own wait can see the failed rollout's stale ProgressDeadlineExceeded condition before
+          // the controller replaces it; if the restored template does become healthy, the rollback did work.
+          if (await settledAfterRollback(namespace, service, deployment, kube)) {
+            failedRolledBack = [service];
+            detail = `${detail} (the restored template became healthy afterwards: the condition was stale)`;
+          }
+        }
+        const rolledBack: string[] = [...failedRolledBack];
+        const rollbackFailures: string[] = [];
+        for (const other of [...changed].reverse()) {
+          try {
+            await rollbackDeployment(namespace, other, {
+              ...kube,
+              reason: `release ${release.id} failed at ${service}: ${detail}`,
+            });
+            rolledBack.push(other);
+          } catch (rollbackErr) {
+            rollbackFailures.push(`${other} (${(rollbackErr as Error)?.message ?? String(rollbackErr)})`);
+          }
+        }
+        const error = new ReleaseFailedError(env, namespace, release.id, service, rolledBack, detail, rollbackFailures);
+        await writeRecords(namespace, options, (records) => ({
+          ...records,
+          lastFailed: {
+            ...record,
+            deployedAt: new Date(clock.now()).toISOString(),
+            failedService: service,
+            rolledBack,
+            error: error.message,
+          },
+        })).catch((recordErr: unknown) => logger.warn(`could not record the failed release: ${String(recordErr)}`));
+        throw error;
+      }
+    }
+
+    const final: ReleaseRecord = { ...record, deployedAt: new Date(clock.now()).toISOString(), revisions };
+    await writeRecords(namespace, options, (records) => ({
+      ...records,
+      current: final,
+      previous: records.current && records.current.id !== final.id ? records.current : records.previous,
+    }));
+    logger.info(`release ${release.id} to ${env}: done (changed: ${changed.join(", ") || "none"})`);
+    return { env, namespace, release: final, changed };
+  } finally {
+    await lock.release();
+  }
+}
+
+// Poll until the Deployment runs a template other than `applied` and has fully rolled it out (replica counts,
+// ignoring a Progressing condition left over from the failed rollout). False if it never gets there.
+async function settledAfterRollback(
+  namespace: string,
+  name: string,
+  applied: V1Deployment,
+  options: DeployOptions,
+): Promise<boolean> {
+  const clock = options.clock ?? systemClock;
+  const apps = options.kubeConfig.makeApiClient(AppsV1Api);
+  const appliedImages = JSON.stringify(applied.spec?.template.spec?.containers.map((c) => c.image));
+  const deadline = clock.now() + (options.timeoutMs ?? 120_000);
+  while (clock.now() < deadline) {
+    const d = await apps.readNamespacedDeployment({ namespace, name }).catch(() => undefined);
+    if (d && JSON.stringify(d.spec?.template.spec?.containers.map((c) => c.image)) === appliedImages) return false;
+    const s = d?.status;
+    const desired = d?.spec?.replicas ?? s?.replicas ?? 0;
+    if (
+      d &&
+      s &&
+      (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
+      (s.updatedReplicas ?? 0) === desired &&
+      (s.replicas ?? 0) === desired &&
+      (s.availableReplicas ?? 0) >= desired
+    ) {
+      return true;
+    }
+    await clock.sleep(500);
+  }
+  return false;
+}
+
+/** Read the release records of a namespace (all undefined when nothing was deployed yet). */
+export async function readReleaseRecords(namespace: string, options: KubeOptions): Promise<ReleaseRecords> {
+  const cm = await readReleasesConfigMap(namespace, options);
+  return recordsOf(cm);
+}
+
+async function readReleasesConfigMap(namespace: string, options: KubeOptions): Promise<V1ConfigMap | undefined> {
+  try {
+    return await options.kubeConfig
+      .makeApiClient(CoreV1Api)
+      .readNamespacedConfigMap({ namespace, name: RELEASES_CONFIGMAP });
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw toDeliveryError(err, options.kubeConfig, "read", `ConfigMap ${namespace}/${RELEASES_CONFIGMAP}`);
+  }
+}
+
+function recordsOf(cm: V1ConfigMap | undefined): ReleaseRecords {
+  const a = cm?.metadata?.annotations ?? {};
+  return {
+    current: parseJson<ReleaseRecord>(a[RELEASE_ANNOTATIONS.current]),
+    previous: parseJson<ReleaseRecord>(a[RELEASE_ANNOTATIONS.previous]),
+    lastFailed: parseJson<FailedReleaseRecord>(a[RELEASE_ANNOTATIONS.lastFailed]),
+  };
+}
+
+// Called under the deploy lock, so a read-modify-write (server-side apply) does not race another deploy.
+async function writeRecords(
+  namespace: string,
+  options: KubeOptions,
+  update: (records: ReleaseRecords) => ReleaseRecords,
+): Promise<void> {
+  const next = update(recordsOf(await readReleasesConfigMap(namespace, options)));
+  const annotations: Record<string, string> = {};
+  if (next.current) annotations[RELEASE_ANNOTATIONS.current] = JSON.stringify(next.current);
+  if (next.previous) annotations[RELEASE_ANNOTATIONS.previous] = JSON.stringify(next.previous);
+  if (next.lastFailed) annotations[RELEASE_ANNOTATIONS.lastFailed] = JSON.stringify(next.lastFailed);
+  await applyObjects(
+    [
+      {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: {
+          name: RELEASES_CONFIGMAP,
+          namespace,
+          labels: { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": MANAGED_BY },
+          annotations,
+        },
+      } as V1ConfigMap,
+    ],
+    { kubeConfig: options.kubeConfig },
+  );
+}
+
+function parseJson<T>(raw: string | undefined): T | undefined {
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    return undefined;
+  }
+}

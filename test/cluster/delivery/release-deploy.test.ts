@@ -1,0 +1,134 @@
+// A release rolls all four services in dependency order; a crash in one rolls it back together with the
+// services this release had already changed, and the releases ConfigMap and status tell the story.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import "../../../src/delivery/node-compat.js";
+import { CoreV1Api } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type PipelineConfig, parsePipelineConfig } from "../../../src/config/index.js";
+import { deployRelease, ReleaseFailedError } from "../../../src/delivery/release-deploy.js";
+import { environmentStatus } from "../../../src/delivery/status.js";
+import { deleteNamespace, readDeployment, testKubeConfig, uniqueNamespace } from "./helpers.js";
+
+const PIPELINE = fileURLToPath(new URL("../../../pipeline.yaml", import.meta.url));
+const SERVICES = ["api", "payments", "checkout", "storefront"] as const;
+const ENV = "dev";
+
+function configFor(namespace: string): PipelineConfig {
+  const config = structuredClone(parsePipelineConfig(readFileSync(PIPELINE, "utf8"), PIPELINE));
+  config.environments[ENV].namespace = namespace;
+  config.environments[ENV].rollout.progressDeadlineSeconds = 10;
+  return config;
+}
+
+function image(service: string, version: string, tag?: string): string {
+  const digest = createHash("sha256").update(`${service}-${version}`).digest("hex");
+  return `127.0.0.1:5000/shop/${service}${tag ? `:${tag}` : ""}@sha256:${digest}`;
+}
+
+function images(version: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return { ...Object.fromEntries(SERVICES.map((s) => [s, image(s, version)])), ...overrides };
+}
+
+const kubeConfig = testKubeConfig();
+const namespace = uniqueNamespace("release-deploy");
+const config = configFor(namespace);
+const logs: string[] = [];
+const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(`WARN ${m}`) };
+const options = { config, env: ENV, kubeConfig, logger, timeoutMs: 90_000 };
+
+beforeAll(async () => {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  for (const s of SERVICES) {
+    await core.createNamespacedSecret({ namespace, body: { metadata: { name: `${s}-secrets`, namespace } } });
+  }
+});
+afterAll(async () => {
+  if (process.env.DELIVERY_TEST_LOG) console.log(logs.join("\n"));
+  await deleteNamespace(kubeConfig, namespace);
+});
+
+describe("deployRelease", () => {
+  let v1Id = "";
+  let v2Id = "";
+
+  it("deploys v1 of all four services in dependency order; all Available, status shows v1", async () => {
+    const result = await deployRelease({ ...options, release: { images: images("v1"), revision: "build-1" } });
+    v1Id = result.release.id;
+    expect(result.changed).toEqual(["api", "payments", "checkout", "storefront"]);
+    const rolled = logs.filter((l) => l.includes(": rolling ")).map((l) => l.split(": rolling ")[1]);
+    expect(rolled).toEqual(["api", "payments", "checkout", "storefront"]);
+
+    for (const s of SERVICES) {
+      const d = await readDeployment(kubeConfig, namespace, s);
+      expect(d.status?.conditions?.find((c) => c.type === "Available")?.status).toBe("True");
+    }
+    const status = await environmentStatus({ config, env: ENV, kubeConfig });
+    expect(status.currentRelease).toBe(v1Id);
+    expect(status.matchesCurrentRelease).toBe(true);
+    expect(status.releases.current?.revision).toBe("build-1");
+    for (const s of status.services) {
+      expect(s).toMatchObject({
+        deployed: true,
+        image: image(s.service, "v1"),
+        revision: "1",
+        readyReplicas: 1,
+        desiredReplicas: 1,
+        lastRollback: undefined,
+      });
+    }
+  }, 180_000);
+
+  it("deploys v2: status shows v2 everywhere and records v1 as the previous release", async () => {
+    const result = await deployRelease({ ...options, release: { images: images("v2") } });
+    v2Id = result.release.id;
+    expect(v2Id).not.toBe(v1Id);
+    const status = await environmentStatus({ config, env: ENV, kubeConfig });
+    expect(status.currentRelease).toBe(v2Id);
+    expect(status.releases.previous?.id).toBe(v1Id);
+    expect(status.releases.current?.digests.checkout).toBe(image("checkout", "v2").split("@")[1]);
+    for (const s of status.services) {
+      expect(s).toMatchObject({ image: image(s.service, "v2"), revision: "2", readyReplicas: 1, desiredReplicas: 1 });
+    }
+  }, 180_000);
+
+  it("v3 with a crash- checkout: checkout, payments and api go back to v2, storefront is untouched", async () => {
+    const before = await readDeployment(kubeConfig, namespace, "storefront");
+    const err = await deployRelease({
+      ...options,
+      release: { images: images("v3", { checkout: image("checkout", "v3", "crash-1") }) },
+    }).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(ReleaseFailedError);
+    const failed = err as ReleaseFailedError;
+    expect(failed.failedService, failed.message).toBe("checkout");
+    expect(failed.rolledBack, failed.message).toEqual(["checkout", "payments", "api"]);
+    expect(failed.rolledBack).toEqual(["checkout", "payments", "api"]);
+    expect(failed.rollbackFailures).toEqual([]);
+    expect(failed.message).toMatch(
+      /^release \w{12} to dev \(release-deploy-\w+\) failed at checkout: .*checkout.* revision 3 failed.*ProgressDeadlineExceeded.*; rolled back: checkout, payments, api$/,
+    );
+
+    const status = await environmentStatus({ config, env: ENV, kubeConfig });
+    expect(status.currentRelease).toBe(v2Id); // a failed release never becomes current
+    expect(status.matchesCurrentRelease).toBe(true);
+    expect(status.releases.lastFailed).toMatchObject({ failedService: "checkout", rolledBack: failed.rolledBack });
+    const byName = Object.fromEntries(status.services.map((s) => [s.service, s]));
+    for (const s of ["api", "payments", "checkout"]) {
+      expect(byName[s]).toMatchObject({ image: image(s, "v2"), readyReplicas: 1, desiredReplicas: 1 });
+      expect(byName[s]?.lastRollback?.restoredImages).toEqual([image(s, "v2")]);
+      expect(byName[s]?.revision).toBe("4"); // v2's template renumbered, as after kubectl rollout undo
+    }
+    expect(byName.checkout?.lastRollback?.failedImages).toEqual([image("checkout", "v3", "crash-1")]);
+    expect(byName.api?.lastRollback?.reason).toContain("failed at checkout");
+    expect(byName.storefront).toMatchObject({
+      image: image("storefront", "v2"),
+      revision: "2",
+      lastRollback: undefined,
+    });
+    const after = await readDeployment(kubeConfig, namespace, "storefront");
+    expect(after.metadata?.generation).toBe(before.metadata?.generation);
+  }, 240_000);
+});
