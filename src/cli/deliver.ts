@@ -9,13 +9,16 @@ import { DeliveryError as KubeDeliveryError } from "../delivery/delivery-errors.
 import { DeliveryError } from "../delivery/errors.js";
 import { checkApiServer, type Logger, loadKubeConfig } from "../delivery/kube.js";
 import { promotionRelease } from "../delivery/promote.js";
+import { deployRelease } from "../delivery/release-deploy.js";
 import { rollbackDeployment } from "../delivery/rollback.js";
 import { checkReplicas, ScaleError, scaleService, serviceTarget } from "../delivery/scale.js";
 
 const USAGE = `Usage:
   deliver scale --env <env> --service <service> --replicas <n> [--no-wait]
   deliver rollback --env <env> --service <service> [--to-revision <n>]
-  deliver promote --from <env> --to <env> --print
+  deliver promote --from <env> --to <env> [--print]
+                        deploy to <to> exactly the digests running in <from>
+                        (--print: print that release as JSON and deploy nothing)
 Common options:
   --kubeconfig <file>   default $KUBECONFIG
   --config <file>       default pipeline.yaml
@@ -110,13 +113,24 @@ export async function run(
         });
         const from = required(values.from, "--from");
         const to = required(values.to, "--to");
-        if (!values.print) {
-          throw new UsageError("promote only prints the release for now: pass --print (deploying it is not wired yet)");
-        }
         const config = await loadConfig(values.config);
         const kubeConfig = await connect(values.kubeconfig);
         const release = await promotionRelease({ config, from, to, kubeConfig, logger });
-        out.write(`${JSON.stringify(release, null, 2)}\n`);
+        if (values.print) {
+          out.write(`${JSON.stringify(release, null, 2)}\n`);
+          return 0;
+        }
+        const result = await deployRelease({
+          config,
+          env: to,
+          release: { ...release, revision: `promoted from ${from}` },
+          kubeConfig,
+          logger,
+          timeoutMs: timeoutMs(values.timeout),
+        });
+        out.write(
+          `promoted ${from} to ${to}: release ${result.release.id} (changed: ${result.changed.join(", ") || "none"})\n`,
+        );
         return 0;
       }
       case undefined:
