@@ -1,7 +1,14 @@
 // Deploying a release (a digest per service) to an environment: under the deploy lock, shared objects first,
 // then Deployments one service at a time in dependency order; a failure rolls back what this release changed.
 import "./node-compat.js";
-import { AppsV1Api, CoreV1Api, type V1ConfigMap, type V1Deployment } from "@kubernetes/client-node";
+import {
+  AppsV1Api,
+  CoreV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1ConfigMap,
+  type V1Deployment,
+} from "@kubernetes/client-node";
 import type { PipelineConfig } from "../config/index.js";
 import { applyObjects, ensureNamespace } from "./apply.js";
 import { DeliveryError, DeployRolledBackError, RollbackImpossibleError } from "./delivery-errors.js";
@@ -17,7 +24,13 @@ import {
   type ReleaseInput,
   renderRelease,
 } from "./manifests/index.js";
-import { type DeployOptions, deployWithRollback, rollbackDeployment } from "./rollback.js";
+import {
+  type DeployOptions,
+  deployWithRollback,
+  LAST_ROLLBACK_ANNOTATION,
+  lastRollback,
+  rollbackDeployment,
+} from "./rollback.js";
 import { revisionOf } from "./rollout-status.js";
 
 /** ConfigMap in each environment's namespace that records the current and previous release. */
@@ -226,6 +239,21 @@ async function settledAfterRollback(
       (s.replicas ?? 0) === desired &&
       (s.availableReplicas ?? 0) >= desired
     ) {
+      // complete the rollback record the interrupted rollback could not finish (metadata only: no rollout)
+      const record = lastRollback(d);
+      if (record && !record.completedAt) {
+        const done = { ...record, serving: revisionOf(d), completedAt: new Date(clock.now()).toISOString() };
+        await apps
+          .patchNamespacedDeployment(
+            {
+              namespace,
+              name,
+              body: { metadata: { annotations: { [LAST_ROLLBACK_ANNOTATION]: JSON.stringify(done) } } },
+            },
+            setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+          )
+          .catch(() => undefined);
+      }
       return true;
     }
     await clock.sleep(500);

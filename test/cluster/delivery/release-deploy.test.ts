@@ -121,6 +121,10 @@ describe("deployRelease", () => {
       expect(byName[s]?.lastRollback?.restoredImages).toEqual([image(s, "v2")]);
       expect(byName[s]?.revision).toBe("4"); // v2's template renumbered, as after kubectl rollout undo
     }
+    for (const s of ["api", "payments", "checkout"]) {
+      expect(byName[s]?.lastRollback?.serving).toBe("4");
+      expect(byName[s]?.lastRollback?.completedAt).toBeTruthy();
+    }
     expect(byName.checkout?.lastRollback?.failedImages).toEqual([image("checkout", "v3", "crash-1")]);
     expect(byName.api?.lastRollback?.reason).toContain("failed at checkout");
     expect(byName.storefront).toMatchObject({
