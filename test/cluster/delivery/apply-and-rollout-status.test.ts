@@ -51,21 +51,6 @@ describe("apply + rollout status", () => {
     expect(messages.at(-1)).toBe("successfully rolled out");
   });
 
-  it("a watch whose resourceVersion has expired (410 Gone) relists and still sees the finished rollout", async () => {
-    const logged: string[] = [];
-    const logger = { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m) };
-    // resourceVersion 1 is long gone from the API server's watch cache
-    const done = await waitForRollout(namespace, "demo", {
-      kubeConfig,
-      logger,
-      timeoutMs: 30_000,
-      resumeFromResourceVersion: "1",
-    });
-    expect(done.metadata?.annotations?.["deployment.kubernetes.io/revision"]).toBe("2");
-    expect(logged).toContain(`Deployment ${namespace}/demo: watch expired (410 Gone), relisting`);
-    expect(logged.at(-1)).toBe(`Deployment ${namespace}/demo revision 2: successfully rolled out`);
-  });
-
   it("an object the API server rejects is rethrown with kind, namespace and name (not treated as missing)", async () => {
     const bad = demoDeployment(namespace, "v2", { name: "invalid", replicas: -1 });
     const err = await applyObjects([bad], { kubeConfig }).catch((e: unknown) => e);
