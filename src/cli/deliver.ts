@@ -12,6 +12,7 @@ import { promotionRelease } from "../delivery/promote.js";
 import { deployRelease } from "../delivery/release-deploy.js";
 import { rollbackDeployment } from "../delivery/rollback.js";
 import { checkReplicas, ScaleError, scaleService, serviceTarget } from "../delivery/scale.js";
+import { isUsageError, UsageError } from "./usage.js";
 
 const USAGE = `Usage:
   deliver scale --env <env> --service <service> --replicas <n> [--no-wait]
@@ -143,7 +144,7 @@ export async function run(
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (isUsageError(error)) {
       err.write(`${firstLine((error as Error).message)}\n${USAGE}\n`);
       return 2;
     }
@@ -166,7 +167,6 @@ export interface Writer {
   write(text: string): unknown;
 }
 
-class UsageError extends Error {}
 class ConfigReadError extends Error {}
 
 function required(value: string | undefined, flag: string): string {

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { AffectedError, affectedServices } from "../affected/index.js";
 import { loadPipelineConfig, PipelineConfigError } from "../config/index.js";
+import { isUsageError, UsageError } from "./usage.js";
 
 const USAGE = `Usage:
   pipeline validate [file]                                   check pipeline.yaml (default ./pipeline.yaml)
@@ -56,7 +57,7 @@ export async function run(
       err.write(`${error.message}\n`);
       return 1;
     }
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (isUsageError(error)) {
       err.write(`${(error as Error).message}\n${USAGE}\n`);
       return 2;
     }
@@ -68,8 +69,6 @@ export async function run(
 export interface Writer {
   write(text: string): unknown;
 }
-
-class UsageError extends Error {}
 
 // Run only as a script, so tests can import `run`.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
