@@ -1,7 +1,7 @@
 // Server-side apply of rendered objects with our own field manager.
 import "./node-compat.js";
 import { CoreV1Api, type KubernetesObject, KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
-import { isNotFound, type KubeOptions, silentLogger, statusOf, toDeliveryError } from "./kube.js";
+import { isNotFound, type KubeOptions, silentLogger, statusOf, toDeliveryError, withOutageRetry } from "./kube.js";
 
 /** The field manager every apply of ours uses; rollbacks use the same name so ownership stays with us. */
 export const FIELD_MANAGER = "ecommerce-delivery";
@@ -17,9 +17,8 @@ export async function applyObjects(
   objects: readonly KubernetesObject[],
   options: KubeOptions,
 ): Promise<KubernetesObject[]> {
-  const { kubeConfig } = options;
   const logger = options.logger ?? silentLogger;
-  const client = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const client = KubernetesObjectApi.makeApiClient(options.kubeConfig);
   const ordered = [...objects].sort((a, b) => rank(a) - rank(b));
   const declared = new Set(ordered.filter((o) => o.kind === "Namespace").map((o) => o.metadata?.name));
   const ensured = new Set<string>();
@@ -30,21 +29,13 @@ export async function applyObjects(
       await ensureNamespace(ns, options);
       ensured.add(ns);
     }
-    try {
-      // force: we own these fields; another manager's conflicting values are taken over, as kubectl apply --force-conflicts.
-      const result = await client.patch(
-        stripServerFields(obj),
-        undefined,
-        undefined,
-        FIELD_MANAGER,
-        true,
-        PatchStrategy.ServerSideApply,
-      );
-      logger.info(`applied ${describeObject(obj)}`);
-      applied.push(result);
-    } catch (err) {
-      throw toDeliveryError(err, kubeConfig, "server-side apply of", describeObject(obj));
-    }
+    // force: we own these fields; another manager's conflicting values are taken over, as kubectl apply --force-conflicts.
+    // An apply is idempotent, so an API server outage is retried.
+    const result = await withOutageRetry(options, { action: "server-side apply of", target: describeObject(obj) }, () =>
+      client.patch(stripServerFields(obj), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
+    );
+    logger.info(`applied ${describeObject(obj)}`);
+    applied.push(result);
   }
   return applied;
 }

@@ -1,7 +1,7 @@
 // Loading a kubeconfig and turning transport failures into errors that say what to fix.
 import "./node-compat.js";
 import { readFileSync } from "node:fs";
-import { ApiException, KubeConfig, VersionApi } from "@kubernetes/client-node";
+import { ApiException, AppsV1Api, KubeConfig, type V1Deployment, VersionApi } from "@kubernetes/client-node";
 import {
   ApiUnreachableError,
   DeliveryError,
@@ -27,6 +27,11 @@ export interface KubeOptions {
   kubeConfig: KubeConfig;
   logger?: Logger;
   clock?: Clock;
+  /**
+   * How long one request keeps retrying while the API server is unreachable or answers 429/5xx
+   * (an apiserver restart, a load balancer failover) before the error surfaces; default 30 s.
+   */
+  apiOutageToleranceMs?: number;
 }
 
 export const systemClock: Clock = {
@@ -71,15 +76,66 @@ export async function checkApiServer(kubeConfig: KubeConfig): Promise<string> {
   }
 }
 
+/**
+ * Run one API request; while the API server is unreachable or answers 429/5xx, retry with backoff for up to
+ * `apiOutageToleranceMs` (or until `deadline`, if sooner), then throw the request's DeliveryError.
+ * Only for requests that are safe to repeat (reads, server-side applies, preconditioned writes).
+ */
+export async function withOutageRetry<T>(
+  options: KubeOptions,
+  what: { action: string; target: string; deadline?: number },
+  request: () => Promise<T>,
+): Promise<T> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const giveUpAt = Math.min(what.deadline ?? Infinity, clock.now() + (options.apiOutageToleranceMs ?? 30_000));
+  let backoffMs = 250;
+  let warned = false;
+  for (;;) {
+    try {
+      return await request();
+    } catch (err) {
+      const error = toDeliveryError(err, options.kubeConfig, what.action, what.target);
+      const status = statusOf(err);
+      const transient = error instanceof ApiUnreachableError || status === 429 || (status ?? 0) >= 500;
+      if (!transient || clock.now() + backoffMs > giveUpAt) throw error;
+      if (!warned) {
+        logger.warn(`${what.action} ${what.target}: ${error.message}; retrying`);
+        warned = true;
+      }
+      await clock.sleep(backoffMs);
+      backoffMs = Math.min(backoffMs * 2, 2_000);
+    }
+  }
+}
+
 /** HTTP status of a client-node error, if the server answered. */
 export function statusOf(err: unknown): number | undefined {
   if (err instanceof ApiException) return err.code;
+  if (err instanceof KubeApiError) return err.status;
   const code = (err as { statusCode?: unknown; code?: unknown } | undefined)?.statusCode;
   return typeof code === "number" ? code : undefined;
 }
 
 export function isNotFound(err: unknown): boolean {
   return statusOf(err) === 404;
+}
+
+/** A Deployment, or undefined when it does not exist; an API outage is retried (withOutageRetry). */
+export async function readDeploymentIfExists(
+  options: KubeOptions,
+  namespace: string,
+  name: string,
+): Promise<V1Deployment | undefined> {
+  const apps = options.kubeConfig.makeApiClient(AppsV1Api);
+  try {
+    return await withOutageRetry(options, { action: "read", target: `Deployment ${namespace}/${name}` }, () =>
+      apps.readNamespacedDeployment({ namespace, name }),
+    );
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
 }
 
 /** Wrap an error from the client with context: unreachable server, or the API's own message. */

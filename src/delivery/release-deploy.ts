@@ -1,19 +1,19 @@
 // Deploying a release (a digest per service) to an environment: under the deploy lock, shared objects first,
 // then Deployments one service at a time in dependency order; a failure rolls back what this release changed.
 import "./node-compat.js";
-import {
-  AppsV1Api,
-  CoreV1Api,
-  PatchStrategy,
-  setHeaderOptions,
-  type V1ConfigMap,
-  type V1Deployment,
-} from "@kubernetes/client-node";
+import { CoreV1Api, type V1ConfigMap, type V1Deployment } from "@kubernetes/client-node";
 import type { PipelineConfig } from "../config/index.js";
 import { applyObjects, ensureNamespace } from "./apply.js";
-import { DeliveryError, DeployRolledBackError, RollbackImpossibleError } from "./delivery-errors.js";
+import { DeliveryError, DeployRolledBackError } from "./delivery-errors.js";
 import { acquireDeployLock } from "./deploy-lock.js";
-import { isNotFound, type KubeOptions, silentLogger, systemClock, toDeliveryError } from "./kube.js";
+import {
+  isNotFound,
+  type KubeOptions,
+  readDeploymentIfExists,
+  silentLogger,
+  systemClock,
+  withOutageRetry,
+} from "./kube.js";
 import {
   assertEnvironment,
   dependencyOrder,
@@ -24,13 +24,7 @@ import {
   type ReleaseInput,
   renderRelease,
 } from "./manifests/index.js";
-import {
-  type DeployOptions,
-  deployWithRollback,
-  LAST_ROLLBACK_ANNOTATION,
-  lastRollback,
-  rollbackDeployment,
-} from "./rollback.js";
+import { type DeployOptions, deployWithRollback, rollbackDeployment } from "./rollback.js";
 import { revisionOf } from "./rollout-status.js";
 
 /** ConfigMap in each environment's namespace that records the current and previous release. */
@@ -39,6 +33,7 @@ export const RELEASE_ANNOTATIONS = {
   current: "ecommerce-delivery/current-release",
   previous: "ecommerce-delivery/previous-release",
   lastFailed: "ecommerce-delivery/last-failed-release",
+  inProgress: "ecommerce-delivery/in-progress-release",
 } as const;
 
 /** What the releases ConfigMap records about one release. */
@@ -62,10 +57,17 @@ export interface FailedReleaseRecord extends ReleaseRecord {
   error: string;
 }
 
+/** A release being deployed; still there after the deploy ended means it was interrupted (and half-applied). */
+export interface InProgressReleaseRecord extends ReleaseRecord {
+  /** The deploy Lease holder that started it. */
+  holder: string;
+}
+
 export interface ReleaseRecords {
   current: ReleaseRecord | undefined;
   previous: ReleaseRecord | undefined;
   lastFailed: FailedReleaseRecord | undefined;
+  inProgress: InProgressReleaseRecord | undefined;
 }
 
 export interface DeployReleaseOptions extends Omit<DeployOptions, "kubeConfig"> {
@@ -134,8 +136,14 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
       digests: Object.fromEntries(Object.entries(release.images).map(([s, i]) => [s, i.digest])),
       ...(release.revision !== undefined ? { revision: release.revision } : {}),
       ...(release.gitSha !== undefined ? { gitSha: release.gitSha } : {}),
-      deployedAt: "",
+      deployedAt: new Date(clock.now()).toISOString(),
     };
+    // Recorded before anything changes, so a deploy that dies half-way (crash, lost API server) leaves a trace.
+    await writeRecords(namespace, kube, (records) => ({
+      ...records,
+      lastFailed: records.inProgress ? interrupted(records.inProgress, release.id) : records.lastFailed,
+      inProgress: { ...record, holder: lock.holder },
+    }));
     logger.info(`release ${release.id} to ${env} (${namespace}): start`);
     const objects = renderRelease(config, env, release);
     const shared = objects.filter((o) => o.kind !== "Deployment");
@@ -144,7 +152,6 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
     );
     await applyObjects(shared, kube);
 
-    const apps = kubeConfig.makeApiClient(AppsV1Api);
     const changed: string[] = [];
     const revisions: Record<string, string | undefined> = {};
     for (const service of dependencyOrder(config)) {
@@ -152,34 +159,22 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
       if (!deployment) continue;
       try {
         lock.assertHeld();
-        const before = await apps
-          .readNamespacedDeployment({ namespace, name: service })
-          .then(revisionOf, (err: unknown) => {
-            if (isNotFound(err)) return undefined;
-            throw toDeliveryError(err, kubeConfig, "read", `Deployment ${namespace}/${service}`);
-          });
+        const live = await readDeploymentIfExists(kube, namespace, service);
+        const before = live && revisionOf(live);
         logger.info(`release ${release.id}: rolling ${service}`);
         const [done] = await deployWithRollback([deployment], kube);
         revisions[service] = done?.revision;
         if (done?.revision !== before) changed.push(service);
       } catch (err) {
-        let detail = (err as Error)?.message ?? String(err);
-        let failedRolledBack = err instanceof DeployRolledBackError ? [service] : [];
-        if (err instanceof RollbackImpossibleError && /rollback failed too: .*ProgressDeadlineExceeded/.test(detail)) {
-          // The rollback's own wait can see the failed rollout's stale ProgressDeadlineExceeded condition before
-          // the controller replaces it; if the restored template does become healthy, the rollback did work.
-          if (await settledAfterRollback(namespace, service, deployment, kube)) {
-            failedRolledBack = [service];
-            detail = `${detail} (the restored template became healthy afterwards: the condition was stale)`;
-          }
-        }
-        const rolledBack: string[] = [...failedRolledBack];
+        const detail = (err as Error)?.message ?? String(err);
+        const rolledBack: string[] = err instanceof DeployRolledBackError ? [service] : [];
         const rollbackFailures: string[] = [];
         for (const other of [...changed].reverse()) {
           try {
             await rollbackDeployment(namespace, other, {
               ...kube,
               reason: `release ${release.id} failed at ${service}: ${detail}`,
+              markImagesFailed: false,
             });
             rolledBack.push(other);
           } catch (rollbackErr) {
@@ -187,8 +182,9 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
           }
         }
         const error = new ReleaseFailedError(env, namespace, release.id, service, rolledBack, detail, rollbackFailures);
-        await writeRecords(namespace, options, (records) => ({
+        await writeRecords(namespace, kube, (records) => ({
           ...records,
+          inProgress: undefined,
           lastFailed: {
             ...record,
             deployedAt: new Date(clock.now()).toISOString(),
@@ -202,8 +198,9 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
     }
 
     const final: ReleaseRecord = { ...record, deployedAt: new Date(clock.now()).toISOString(), revisions };
-    await writeRecords(namespace, options, (records) => ({
+    await writeRecords(namespace, kube, (records) => ({
       ...records,
+      inProgress: undefined,
       current: final,
       previous: records.current && records.current.id !== final.id ? records.current : records.previous,
     }));
@@ -214,53 +211,6 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
   }
 }
 
-// Poll until the Deployment runs a template other than `applied` and has fully rolled it out (replica counts,
-// ignoring a Progressing condition left over from the failed rollout). False if it never gets there.
-async function settledAfterRollback(
-  namespace: string,
-  name: string,
-  applied: V1Deployment,
-  options: DeployOptions,
-): Promise<boolean> {
-  const clock = options.clock ?? systemClock;
-  const apps = options.kubeConfig.makeApiClient(AppsV1Api);
-  const appliedImages = JSON.stringify(applied.spec?.template.spec?.containers.map((c) => c.image));
-  const deadline = clock.now() + (options.timeoutMs ?? 120_000);
-  while (clock.now() < deadline) {
-    const d = await apps.readNamespacedDeployment({ namespace, name }).catch(() => undefined);
-    if (d && JSON.stringify(d.spec?.template.spec?.containers.map((c) => c.image)) === appliedImages) return false;
-    const s = d?.status;
-    const desired = d?.spec?.replicas ?? s?.replicas ?? 0;
-    if (
-      d &&
-      s &&
-      (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
-      (s.updatedReplicas ?? 0) === desired &&
-      (s.replicas ?? 0) === desired &&
-      (s.availableReplicas ?? 0) >= desired
-    ) {
-      // complete the rollback record the interrupted rollback could not finish (metadata only: no rollout)
-      const record = lastRollback(d);
-      if (record && !record.completedAt) {
-        const done = { ...record, serving: revisionOf(d), completedAt: new Date(clock.now()).toISOString() };
-        await apps
-          .patchNamespacedDeployment(
-            {
-              namespace,
-              name,
-              body: { metadata: { annotations: { [LAST_ROLLBACK_ANNOTATION]: JSON.stringify(done) } } },
-            },
-            setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-          )
-          .catch(() => undefined);
-      }
-      return true;
-    }
-    await clock.sleep(500);
-  }
-  return false;
-}
-
 /** Read the release records of a namespace (all undefined when nothing was deployed yet). */
 export async function readReleaseRecords(namespace: string, options: KubeOptions): Promise<ReleaseRecords> {
   const cm = await readReleasesConfigMap(namespace, options);
@@ -268,13 +218,16 @@ export async function readReleaseRecords(namespace: string, options: KubeOptions
 }
 
 async function readReleasesConfigMap(namespace: string, options: KubeOptions): Promise<V1ConfigMap | undefined> {
+  const core = options.kubeConfig.makeApiClient(CoreV1Api);
   try {
-    return await options.kubeConfig
-      .makeApiClient(CoreV1Api)
-      .readNamespacedConfigMap({ namespace, name: RELEASES_CONFIGMAP });
+    return await withOutageRetry(
+      options,
+      { action: "read", target: `ConfigMap ${namespace}/${RELEASES_CONFIGMAP}` },
+      () => core.readNamespacedConfigMap({ namespace, name: RELEASES_CONFIGMAP }),
+    );
   } catch (err) {
     if (isNotFound(err)) return undefined;
-    throw toDeliveryError(err, options.kubeConfig, "read", `ConfigMap ${namespace}/${RELEASES_CONFIGMAP}`);
+    throw err;
   }
 }
 
@@ -284,6 +237,18 @@ function recordsOf(cm: V1ConfigMap | undefined): ReleaseRecords {
     current: parseJson<ReleaseRecord>(a[RELEASE_ANNOTATIONS.current]),
     previous: parseJson<ReleaseRecord>(a[RELEASE_ANNOTATIONS.previous]),
     lastFailed: parseJson<FailedReleaseRecord>(a[RELEASE_ANNOTATIONS.lastFailed]),
+    inProgress: parseJson<InProgressReleaseRecord>(a[RELEASE_ANNOTATIONS.inProgress]),
+  };
+}
+
+// A release still marked in progress when the next deploy holds the lock never finished.
+function interrupted(record: InProgressReleaseRecord, foundBy: string): FailedReleaseRecord {
+  const { holder, ...rest } = record;
+  return {
+    ...rest,
+    failedService: "unknown",
+    rolledBack: [],
+    error: `interrupted: the deploy by "${holder}" ended before finishing (found by release ${foundBy})`,
   };
 }
 
@@ -295,9 +260,10 @@ async function writeRecords(
 ): Promise<void> {
   const next = update(recordsOf(await readReleasesConfigMap(namespace, options)));
   const annotations: Record<string, string> = {};
-  if (next.current) annotations[RELEASE_ANNOTATIONS.current] = JSON.stringify(next.current);
-  if (next.previous) annotations[RELEASE_ANNOTATIONS.previous] = JSON.stringify(next.previous);
-  if (next.lastFailed) annotations[RELEASE_ANNOTATIONS.lastFailed] = JSON.stringify(next.lastFailed);
+  for (const key of Object.keys(RELEASE_ANNOTATIONS) as (keyof ReleaseRecords)[]) {
+    if (next[key]) annotations[RELEASE_ANNOTATIONS[key]] = JSON.stringify(next[key]);
+  }
+  // Server-side apply owns the annotations: one we leave out (a finished in-progress record) is removed.
   await applyObjects(
     [
       {
@@ -311,7 +277,7 @@ async function writeRecords(
         },
       } as V1ConfigMap,
     ],
-    { kubeConfig: options.kubeConfig },
+    options,
   );
 }
 

@@ -14,13 +14,14 @@ import { applyObjects, FIELD_MANAGER } from "./apply.js";
 import {
   DeliveryError,
   DeployRolledBackError,
+  KubeApiError,
   RollbackImpossibleError,
   RolledBackImageError,
   RolloutFailedError,
   RolloutTimeoutError,
   VerificationFailedError,
 } from "./delivery-errors.js";
-import { isNotFound, silentLogger, statusOf, systemClock, toDeliveryError } from "./kube.js";
+import { isNotFound, readDeploymentIfExists, silentLogger, systemClock, withOutageRetry } from "./kube.js";
 import { REVISION_ANNOTATION, revisionOf, type WaitForRolloutOptions, waitForRollout } from "./rollout-status.js";
 
 /** Annotation on a Deployment holding the last rollback as JSON (see RollbackRecord). */
@@ -50,6 +51,11 @@ export interface RollbackOptions extends WaitForRolloutOptions {
   toRevision?: number | string;
   /** Why; recorded on the Deployment. */
   reason?: string;
+  /**
+   * Record the rolled-back images as bad, so a later deploy of them is refused (default true). False when a
+   * healthy service only goes back together with another service's failure.
+   */
+  markImagesFailed?: boolean;
 }
 
 export interface RollbackResult {
@@ -110,10 +116,12 @@ export async function rollbackDeployment(
   async function prepareAndPatch(attempt: number) {
     let deployment: V1Deployment;
     try {
-      deployment = await apps.readNamespacedDeployment({ namespace, name });
+      deployment = await withOutageRetry(options, { action: "read", target }, () =>
+        apps.readNamespacedDeployment({ namespace, name }),
+      );
     } catch (err) {
       if (isNotFound(err)) throw new RollbackImpossibleError(namespace, name, "the deployment does not exist");
-      throw toDeliveryError(err, kubeConfig, "read", target);
+      throw err;
     }
     if (deployment.spec?.paused) {
       throw new RollbackImpossibleError(namespace, name, "it is paused; resume it (kubectl rollout resume) first");
@@ -123,7 +131,7 @@ export async function rollbackDeployment(
     const template = templateOf(restore.rs);
     const fromRevision = revisionOf(deployment) ?? String(current);
     const toRevision = String(restore.revision);
-    const failedImages = imagesOf(deployment.spec?.template);
+    const failedImages = options.markImagesFailed === false ? [] : imagesOf(deployment.spec?.template);
     const restoredImages = imagesOf(template);
     const previous = lastRollback(deployment);
     const record: RollbackRecord = {
@@ -160,33 +168,34 @@ export async function rollbackDeployment(
       { op: deployment.metadata?.annotations ? "replace" : "add", path: "/metadata/annotations", value: annotations },
     ];
     try {
-      await apps.patchNamespacedDeployment(
-        { namespace, name, body: ops, fieldManager: FIELD_MANAGER },
-        setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
+      await withOutageRetry(options, { action: "roll back", target }, () =>
+        apps.patchNamespacedDeployment(
+          { namespace, name, body: ops, fieldManager: FIELD_MANAGER },
+          setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
+        ),
       );
     } catch (err) {
-      if (attempt < 4 && (statusOf(err) === 409 || statusOf(err) === 422)) return undefined;
-      throw toDeliveryError(err, kubeConfig, "roll back", target);
+      const status = err instanceof KubeApiError ? err.status : undefined;
+      if (attempt < 4 && (status === 409 || status === 422)) return undefined;
+      throw err;
     }
     return { fromRevision, toRevision, record, restoredImages };
   }
 
-  const healthy = await waitForRollout(namespace, name, options);
+  const healthy = await waitForRollout(namespace, name, { ...options, ignoreFailuresUntil: started });
   const servingRevision = revisionOf(healthy);
   const done: RollbackRecord = {
     ...record,
     serving: servingRevision,
     completedAt: new Date(clock.now()).toISOString(),
   };
-  try {
-    // metadata-only change: does not bump the generation or start a rollout
-    await apps.patchNamespacedDeployment(
+  // metadata-only change: does not bump the generation or start a rollout
+  await withOutageRetry(options, { action: "record the rollback on", target }, () =>
+    apps.patchNamespacedDeployment(
       { namespace, name, body: { metadata: { annotations: { [LAST_ROLLBACK_ANNOTATION]: JSON.stringify(done) } } } },
       setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-    );
-  } catch (err) {
-    throw toDeliveryError(err, kubeConfig, "record the rollback on", target);
-  }
+    ),
+  );
   const durationMs = clock.now() - started;
   logger.info(`${target}: revision ${servingRevision} (template of ${toRevision}) is serving after ${durationMs} ms`);
   return {
@@ -224,19 +233,12 @@ export async function deployWithRollback(
   objects: readonly KubernetesObject[],
   options: DeployOptions,
 ): Promise<DeployedService[]> {
-  const { kubeConfig } = options;
-  const apps = kubeConfig.makeApiClient(AppsV1Api);
   const deployments = objects.filter((o): o is V1Deployment => o.kind === "Deployment");
   const before = new Map<string, string | undefined>();
   for (const d of deployments) {
     const namespace = d.metadata?.namespace ?? "default";
     const name = d.metadata?.name ?? "";
-    let live: V1Deployment | undefined;
-    try {
-      live = await apps.readNamespacedDeployment({ namespace, name });
-    } catch (err) {
-      if (!isNotFound(err)) throw toDeliveryError(err, kubeConfig, "read", `Deployment ${namespace}/${name}`);
-    }
+    const live = await readDeploymentIfExists(options, namespace, name);
     before.set(`${namespace}/${name}`, live ? revisionOf(live) : undefined);
     const record = live && lastRollback(live);
     if (record && !options.force) {
@@ -292,6 +294,7 @@ export async function deployWithRollback(
         await rollbackDeployment(other.namespace, other.name, {
           ...options,
           reason: `rolled back with ${name}: ${reason}`,
+          markImagesFailed: false,
         });
       }
       throw new DeployRolledBackError(
@@ -325,21 +328,15 @@ interface Revisioned {
 async function ownedReplicaSets(deployment: V1Deployment, options: RollbackOptions): Promise<Revisioned[]> {
   const namespace = deployment.metadata?.namespace ?? "default";
   const uid = deployment.metadata?.uid;
-  let items: V1ReplicaSet[];
-  try {
-    const list = await options.kubeConfig.makeApiClient(AppsV1Api).listNamespacedReplicaSet({
-      namespace,
-      labelSelector: selectorString(deployment.spec?.selector),
-    });
-    items = list.items;
-  } catch (err) {
-    throw toDeliveryError(
-      err,
-      options.kubeConfig,
-      "list ReplicaSets of",
-      `Deployment ${namespace}/${deployment.metadata?.name}`,
-    );
-  }
+  const { items } = await withOutageRetry(
+    options,
+    { action: "list ReplicaSets of", target: `Deployment ${namespace}/${deployment.metadata?.name}` },
+    () =>
+      options.kubeConfig.makeApiClient(AppsV1Api).listNamespacedReplicaSet({
+        namespace,
+        labelSelector: selectorString(deployment.spec?.selector),
+      }),
+  );
   return items
     .filter((rs) => rs.metadata?.ownerReferences?.some((ref) => ref.controller && ref.uid === uid))
     .map((rs) => ({ revision: Number(rs.metadata?.annotations?.[REVISION_ANNOTATION] ?? 0), rs }))

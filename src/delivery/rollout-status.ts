@@ -1,8 +1,8 @@
 // Waiting for a Deployment rollout with the rules of `kubectl rollout status`, driven by a watch.
 import "./node-compat.js";
-import { AppsV1Api, type V1Deployment, Watch } from "@kubernetes/client-node";
+import { AppsV1Api, type V1Deployment, type V1DeploymentCondition, Watch } from "@kubernetes/client-node";
 import { KubeApiError, RolloutFailedError, RolloutTimeoutError } from "./delivery-errors.js";
-import { type KubeOptions, silentLogger, systemClock, toDeliveryError } from "./kube.js";
+import { type KubeOptions, silentLogger, systemClock, withOutageRetry } from "./kube.js";
 
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 
@@ -32,14 +32,23 @@ export interface WaitForRolloutOptions extends KubeOptions {
   watchSeconds?: number;
   /** Resume watching from this resourceVersion instead of listing first; an expired one (410 Gone) relists. */
   resumeFromResourceVersion?: string;
+  /**
+   * Epoch ms: a ProgressDeadlineExceeded condition last updated at or before this time is stale and not a
+   * failure. A rollback sets it to its start: until the restored ReplicaSet makes progress, the controller
+   * keeps the failed rollout's condition.
+   */
+  ignoreFailuresUntil?: number;
 }
 
 export function revisionOf(deployment: V1Deployment): string | undefined {
   return deployment.metadata?.annotations?.[REVISION_ANNOTATION];
 }
 
-/** Judge a Deployment exactly as kubectl's DeploymentStatusViewer does. */
-export function rolloutState(d: V1Deployment): RolloutState {
+/**
+ * Judge a Deployment exactly as kubectl's DeploymentStatusViewer does; a ProgressDeadlineExceeded condition
+ * updated at or before `ignoreFailuresUntil` (epoch ms) counts as progressing.
+ */
+export function rolloutState(d: V1Deployment, ignoreFailuresUntil?: number): RolloutState {
   const name = d.metadata?.name ?? "?";
   const generation = d.metadata?.generation ?? 0;
   const status = d.status ?? {};
@@ -47,7 +56,7 @@ export function rolloutState(d: V1Deployment): RolloutState {
     return { kind: "progressing", message: "waiting for deployment spec update to be observed" };
   }
   const progressing = status.conditions?.find((c) => c.type === "Progressing");
-  if (progressing?.reason === "ProgressDeadlineExceeded") {
+  if (progressing?.reason === "ProgressDeadlineExceeded" && !isStale(progressing, ignoreFailuresUntil)) {
     return {
       kind: "failed",
       condition: "Progressing",
@@ -69,6 +78,15 @@ export function rolloutState(d: V1Deployment): RolloutState {
     return { kind: "progressing", message: `${available} of ${updated} updated replicas are available` };
   }
   return { kind: "done", message: "successfully rolled out" };
+}
+
+// Condition times have whole seconds, and a fresh failure comes at least one progress deadline (>= 1 s) later.
+function isStale(condition: V1DeploymentCondition, until: number | undefined): boolean {
+  if (until === undefined) return false;
+  const updated = new Date(
+    (condition.lastUpdateTime ?? condition.lastTransitionTime) as unknown as string | Date,
+  ).getTime();
+  return Number.isFinite(updated) && updated <= until;
 }
 
 /**
@@ -93,7 +111,7 @@ export async function waitForRollout(
 
   // Returns the deployment when the rollout has finished; throws when it failed.
   const judge = (d: V1Deployment): V1Deployment | undefined => {
-    const state = rolloutState(d);
+    const state = rolloutState(d, options.ignoreFailuresUntil);
     lastRevision = revisionOf(d) ?? lastRevision;
     if (state.message !== lastMessage) {
       lastMessage = state.message;
@@ -118,12 +136,9 @@ export async function waitForRollout(
   let relist = resourceVersion === undefined;
   while (clock.now() < deadline) {
     if (relist) {
-      let list: Awaited<ReturnType<AppsV1Api["listNamespacedDeployment"]>>;
-      try {
-        list = await apps.listNamespacedDeployment({ namespace, fieldSelector: `metadata.name=${name}` });
-      } catch (err) {
-        throw toDeliveryError(err, kubeConfig, "wait for rollout of", target);
-      }
+      const list = await withOutageRetry(options, { action: "wait for rollout of", target, deadline }, () =>
+        apps.listNamespacedDeployment({ namespace, fieldSelector: `metadata.name=${name}` }),
+      );
       const d = list.items[0];
       if (!d) throw new KubeApiError("wait for rollout of", target, 404, "the deployment does not exist");
       const finished = judge(d);

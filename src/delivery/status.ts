@@ -1,8 +1,7 @@
 // What an environment is running: per service image, revision, ready/desired, last rollback; and its release.
 import "./node-compat.js";
-import { AppsV1Api, type V1Deployment } from "@kubernetes/client-node";
 import type { PipelineConfig } from "../config/index.js";
-import { isNotFound, type KubeOptions, toDeliveryError } from "./kube.js";
+import { type KubeOptions, readDeploymentIfExists } from "./kube.js";
 import { ANNOTATIONS, assertEnvironment, dependencyOrder } from "./manifests/index.js";
 import { type ReleaseRecord, type ReleaseRecords, readReleaseRecords } from "./release-deploy.js";
 import { lastRollback, type RollbackRecord } from "./rollback.js";
@@ -45,19 +44,13 @@ export interface EnvironmentStatusOptions extends KubeOptions {
 }
 
 export async function environmentStatus(options: EnvironmentStatusOptions): Promise<EnvironmentStatus> {
-  const { config, env, kubeConfig } = options;
+  const { config, env } = options;
   assertEnvironment(config, env);
   const namespace = config.environments[env].namespace;
-  const apps = kubeConfig.makeApiClient(AppsV1Api);
   const releases = await readReleaseRecords(namespace, options);
   const services = await Promise.all(
     dependencyOrder(config).map(async (service): Promise<ServiceStatus> => {
-      let d: V1Deployment | undefined;
-      try {
-        d = await apps.readNamespacedDeployment({ namespace, name: service });
-      } catch (err) {
-        if (!isNotFound(err)) throw toDeliveryError(err, kubeConfig, "read", `Deployment ${namespace}/${service}`);
-      }
+      const d = await readDeploymentIfExists(options, namespace, service);
       if (!d) {
         return {
           service,
