@@ -1,8 +1,9 @@
 // Typed errors of the delivery controller. Each message is one line that says what went wrong and
 // what to do about it; the fields carry the same facts for callers that branch on them.
 
-/** Base of every delivery error, so callers (and wrappers) can tell ours from the client's. */
-export class DeliveryError extends Error {}
+import { DeliveryError } from "./errors.js";
+
+export { DeliveryError };
 
 /** The kubeconfig file does not exist. */
 export class KubeconfigNotFoundError extends DeliveryError {

@@ -15,6 +15,13 @@ export {
   serviceLabels,
 } from "./labels.js";
 export { callersOf, dependencyOrder, isPublic } from "./order.js";
-export { assertEnvironment, parseRelease, type Release, type ReleaseImage, type ReleaseInput } from "./release.js";
+export {
+  assertEnvironment,
+  parseRelease,
+  parseReleaseImages,
+  type Release,
+  type ReleaseImage,
+  type ReleaseInput,
+} from "./release.js";
 export { type ManifestObject, renderRelease, renderServiceManifests, type ServiceManifests } from "./render.js";
 export { toApiObject } from "./wire.js";

@@ -46,10 +46,14 @@ export function assertEnvironment(config: PipelineConfig, env: string): asserts 
   }
 }
 
-/** Validates a release against the config: every service present, no others, each image in its repository and pinned by digest. */
-export function parseRelease(config: PipelineConfig, input: ReleaseInput): Release {
+/** Validates the images given for some services: each service declared, each image in its repository, pinned by digest. */
+export function parseReleaseImages(
+  config: PipelineConfig,
+  images: Readonly<Record<string, string>>,
+): Record<string, ReleaseImage> {
   const declared = Object.keys(config.services);
-  for (const service of Object.keys(input.images)) {
+  const parsed: Record<string, ReleaseImage> = {};
+  for (const [service, reference] of Object.entries(images)) {
     if (!declared.includes(service)) {
       throw new ReleaseError(
         "unknown_service",
@@ -57,18 +61,26 @@ export function parseRelease(config: PipelineConfig, input: ReleaseInput): Relea
         service,
       );
     }
+    parsed[service] = parseImage(service, reference, imageName(config.registry, service));
   }
+  return parsed;
+}
+
+/** Validates a release against the config: every service present, no others, each image in its repository and pinned by digest. */
+export function parseRelease(config: PipelineConfig, input: ReleaseInput): Release {
+  const declared = Object.keys(config.services);
+  const given = parseReleaseImages(config, input.images);
   const images: Record<string, ReleaseImage> = {};
   for (const service of declared) {
-    const reference = input.images[service];
-    if (reference === undefined) {
+    const image = given[service];
+    if (image === undefined) {
       throw new ReleaseError(
         "missing_service",
         "has no image in the release (a release pins a digest for every service)",
         service,
       );
     }
-    images[service] = parseImage(service, reference, imageName(config.registry, service));
+    images[service] = image;
   }
   if (input.revision !== undefined && (input.revision.trim() === "" || input.revision.length > 253)) {
     throw new ReleaseError("invalid_metadata", "release revision must be 1 to 253 characters");

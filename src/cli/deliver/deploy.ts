@@ -1,0 +1,128 @@
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import type { PipelineConfig } from "../../config/index.js";
+import { DeliveryError } from "../../delivery/errors.js";
+import type { Logger } from "../../delivery/kube.js";
+import { assertEnvironment, parseReleaseImages, type ReleaseInput } from "../../delivery/manifests/index.js";
+import { deployRelease, type ReleaseRecord, readReleaseRecords } from "../../delivery/release-deploy.js";
+import type { Command } from "../runner.js";
+import { UsageError } from "../usage.js";
+import { COMMON_OPTIONS, connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
+
+export const DEPLOY_USAGE = `  deliver deploy --env <env> (--image <service>=<image@sha256:...> ... | --release <file.json>)
+                 [--revision <label>] [--git-sha <sha>] [--force] [--lock-timeout <seconds>]
+                        roll a release out service by service in dependency order; a failure rolls back
+                        what the release changed. Services not given keep the environment's current image.
+                        --release: JSON {"images": {"<service>": "<image>"}, "revision"?, "gitSha"?}
+                        --force: deploy images an earlier rollback marked as bad`;
+
+const releaseFile = z
+  .object({
+    images: z.record(z.string(), z.string()),
+    revision: z.string().optional(),
+    gitSha: z.string().optional(),
+  })
+  .strict();
+
+export const deploy: Command = async (args, io) => {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...COMMON_OPTIONS,
+      env: { type: "string" },
+      image: { type: "string", multiple: true },
+      release: { type: "string" },
+      revision: { type: "string" },
+      "git-sha": { type: "string" },
+      force: { type: "boolean" },
+      "lock-timeout": { type: "string" },
+    },
+  });
+  const env = required(values.env, "--env");
+  if ((values.image === undefined) === (values.release === undefined)) {
+    throw new UsageError("give the images with --image <service>=<image> (repeated) or --release <file>, not both");
+  }
+  const given = values.release ? await readReleaseFile(values.release) : { images: imagePairs(values.image ?? []) };
+  const input: ReleaseInput = {
+    ...given,
+    ...(values.revision !== undefined ? { revision: values.revision } : {}),
+    ...(values["git-sha"] !== undefined ? { gitSha: values["git-sha"] } : {}),
+  };
+  const config = await loadConfig(values.config);
+  assertEnvironment(config, env);
+  parseReleaseImages(config, input.images); // bad input fails here, before any cluster is contacted
+  const kubeConfig = await connect(values.kubeconfig);
+  const logger = progressLogger(io);
+  const { current } = await readReleaseRecords(config.environments[env].namespace, { kubeConfig });
+  const lockTimeout = timeoutMs(values["lock-timeout"]);
+  const result = await deployRelease({
+    config,
+    env,
+    release: { ...input, images: withCurrentImages(config, input.images, current, logger) },
+    kubeConfig,
+    logger,
+    force: values.force ?? false,
+    timeoutMs: timeoutMs(values.timeout),
+    ...(lockTimeout !== undefined ? { lockTimeoutMs: lockTimeout } : {}),
+  });
+  io.out.write(
+    `deployed release ${result.release.id} to ${env} (${result.namespace}); changed: ${result.changed.join(", ") || "none"}\n`,
+  );
+  for (const [service, image] of Object.entries(result.release.images)) {
+    io.out.write(`  ${service.padEnd(12)} revision ${result.release.revisions?.[service] ?? "?"}  ${image}\n`);
+  }
+};
+
+/** `--image api=host/shop/api@sha256:…` pairs, each service once. */
+export function imagePairs(pairs: readonly string[]): Record<string, string> {
+  const images: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf("=");
+    if (at <= 0 || at === pair.length - 1) {
+      throw new UsageError(`--image "${pair}" must be <service>=<image reference>`);
+    }
+    const service = pair.slice(0, at);
+    if (Object.hasOwn(images, service)) throw new UsageError(`--image names ${service} twice`);
+    images[service] = pair.slice(at + 1);
+  }
+  return images;
+}
+
+// A release pins every service; the ones not given keep what the environment's current release runs.
+function withCurrentImages(
+  config: PipelineConfig,
+  images: Readonly<Record<string, string>>,
+  current: ReleaseRecord | undefined,
+  logger: Logger,
+): Record<string, string> {
+  const complete: Record<string, string> = { ...images };
+  for (const service of Object.keys(config.services)) {
+    const kept = current?.images[service];
+    if (complete[service] !== undefined || kept === undefined) continue;
+    complete[service] = kept;
+    logger.info(`${service}: not in this deploy, keeps ${kept} (release ${current?.id})`);
+  }
+  return complete;
+}
+
+async function readReleaseFile(path: string): Promise<ReleaseInput> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new DeliveryError(`cannot read release file ${path} (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new DeliveryError(`release file ${path} is not JSON: ${(err as Error).message}`);
+  }
+  const parsed = releaseFile.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DeliveryError(`release file ${path}: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
+  }
+  return parsed.data;
+}

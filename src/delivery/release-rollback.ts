@@ -1,0 +1,39 @@
+// Rolling a whole environment back: deploy again the release that was current before the current one.
+
+import { DeliveryError } from "./errors.js";
+import { assertEnvironment } from "./manifests/index.js";
+import type { DeployReleaseOptions, DeployReleaseResult, ReleaseRecord } from "./release-deploy.js";
+import { deployRelease, readReleaseRecords } from "./release-deploy.js";
+
+export interface ReleaseRollbackResult extends DeployReleaseResult {
+  /** The release that was current before the rollback. */
+  from: ReleaseRecord | undefined;
+}
+
+/**
+ * Deploy the environment's previous release (exact digests, under the deploy lock, in dependency order).
+ * Rolling back twice returns to where it started, as `kubectl rollout undo` does for one Deployment.
+ */
+export async function rollbackRelease(options: Omit<DeployReleaseOptions, "release">): Promise<ReleaseRollbackResult> {
+  const { config, env } = options;
+  assertEnvironment(config, env);
+  const namespace = config.environments[env].namespace;
+  const { current, previous } = await readReleaseRecords(namespace, options);
+  if (!previous) {
+    throw new DeliveryError(
+      `environment ${env} (${namespace}) has no previous release recorded to roll back to; roll back one service with --service`,
+    );
+  }
+  (options.logger?.info ?? (() => {}))(
+    `rolling ${env} back from release ${current?.id ?? "?"} to release ${previous.id} (deployed ${previous.deployedAt})`,
+  );
+  const result = await deployRelease({
+    ...options,
+    release: {
+      images: previous.images,
+      revision: `rollback from ${current?.id ?? "?"} to ${previous.id}`,
+      ...(previous.gitSha !== undefined ? { gitSha: previous.gitSha } : {}),
+    },
+  });
+  return { ...result, from: current };
+}
