@@ -7,13 +7,17 @@ import { argument, type Container, type Directory, func, object, type Secret } f
 import { ShopService } from "./objects/shop-service.js";
 import { runCi } from "./pipeline/ci.js";
 import { type DeliverySettings, loadDelivery } from "./pipeline/context.js";
+import { affectedSince } from "./pipeline/git-changes.js";
 import { lintContainer, serviceImage, serviceTests, typecheckContainer } from "./pipeline/image.js";
 import { runIntegration } from "./pipeline/integration/run.js";
 import { selectServices } from "./pipeline/plan.js";
 import { publishImages } from "./pipeline/publish.js";
+import { affectedSelection, fullSelection } from "./pipeline/selection.js";
 
 // Left out of the source so that cache keys change only when inputs do.
 const IGNORE = ["node_modules", "**/node_modules", "**/dist", ".git", ".data", ".tmp", "coverage"];
+// The history `affected` reads: only .git, since the source above is the work tree.
+const GIT_ONLY = ["*", "!.git"];
 
 @object()
 export class EcommerceDelivery {
@@ -139,16 +143,48 @@ export class EcommerceDelivery {
   }
 
   /**
-   * Lint, typecheck, every service's tests, the images, then integration; ends with what ran and how long it took.
+   * The services changed since a git ref (their own files, a workspace package they depend on, or a file every
+   * build reads such as package-lock.json), counting uncommitted changes; `ci --base` explains each one.
    *
-   * Example: dagger call --revision=$(git rev-parse HEAD) ci
+   * @param base branch, tag or commit to compare with (through its merge base with HEAD), e.g. origin/main
+   * @param git a directory holding the repository's .git (defaults to this repository's)
+   *
+   * Example: dagger call affected --base=origin/main
    */
   @func()
-  async ci(): Promise<string> {
-    return runCi(await loadDelivery(this.settings()));
+  async affected(base: string, @argument({ defaultPath: "/", ignore: GIT_ONLY }) git: Directory): Promise<string[]> {
+    const delivery = await loadDelivery(this.settings());
+    return (await affectedSince(delivery, git, base)).build;
+  }
+
+  /**
+   * Lint, typecheck, every service's tests, the images, then integration; ends with what ran and how long it took.
+   *
+   * With --base, lint and typecheck still cover the whole repository, but tests and images only the services
+   * affected since that ref; the summary names them and why. Integration runs when any service is affected and
+   * starts every service, so it also builds the unaffected images: a partial shop cannot be integration-tested.
+   * With nothing affected, only lint and typecheck run.
+   *
+   * @param base test and build only the services changed since this git ref (e.g. origin/main)
+   * @param git a directory holding the repository's .git, read only with --base (defaults to this repository's)
+   *
+   * Example: dagger call --revision=$(git rev-parse HEAD) ci --base=origin/main
+   */
+  @func()
+  async ci(base?: string, @argument({ defaultPath: "/", ignore: GIT_ONLY }) git?: Directory): Promise<string> {
+    const delivery = await loadDelivery(this.settings());
+    if (!base) return runCi(delivery, fullSelection(delivery.plans));
+    const affected = await affectedSince(delivery, requireGit(git), base);
+    return runCi(delivery, affectedSelection(delivery.plans, affected, base));
   }
 
   private settings(): DeliverySettings {
     return this;
   }
+}
+
+// In module mode `dagger call` fills it from defaultPath; a client-mode caller has to pass it.
+function requireGit(git: Directory | undefined): Directory {
+  if (!git) throw new Error("--base needs the repository's .git: pass --git=<directory that contains .git>");
+  return git;
 }

@@ -1,14 +1,23 @@
-// ci(): lint, typecheck, each service's tests and the images side by side, then integration; a summary at the end.
+// ci(): lint, typecheck, the selected services' tests and images side by side, then integration; a summary at the end.
 import { ExecError } from "@dagger.io/dagger";
 import type { Delivery } from "./context.js";
 import { lintContainer, serviceImage, serviceTests, typecheckContainer } from "./image.js";
 import { runIntegration } from "./integration/run.js";
+import { type CiSelection, fullSelection } from "./selection.js";
 import { CiFailedError, formatSummary, type StepResult, skippedStep, testTally, timedStep } from "./summary.js";
 
-/** Runs every step; resolves to the summary, or rejects with CiFailedError naming the failed steps and their output. */
-export async function runCi(delivery: Delivery, now: () => number = Date.now): Promise<string> {
+/**
+ * Runs lint and typecheck, and the tests, images and integration `selection` asks for (by default every service);
+ * resolves to the summary, or rejects with CiFailedError naming the failed steps and their output.
+ */
+export async function runCi(
+  delivery: Delivery,
+  selection: CiSelection = fullSelection(delivery.plans),
+  now: () => number = Date.now,
+): Promise<string> {
   const started = now();
   const step = (name: string, work: () => Promise<{ detail?: string }>) => timedStep(name, work, describeError, now);
+  const { services, idleReason } = selection;
 
   // Independent steps: started together, each awaited inside its own timer.
   const checks = await Promise.all([
@@ -20,20 +29,25 @@ export async function runCi(delivery: Delivery, now: () => number = Date.now): P
       await typecheckContainer(delivery).sync();
       return {};
     }),
-    ...delivery.plans.map((plan) =>
+    ...services.map((plan) =>
       step(`test ${plan.name}`, async () => {
         const output = await serviceTests(delivery, plan).stdout();
         return { detail: testTally(output) };
       }),
     ),
-    step("build", async () => {
-      await Promise.all(delivery.plans.map((plan) => serviceImage(delivery, plan).sync()));
-      return { detail: `${delivery.plans.length} images: ${delivery.plans.map((p) => p.name).join(", ")}` };
-    }),
+    services.length === 0
+      ? skippedStep("build", idleReason ?? "no service selected")
+      : step("build", async () => {
+          await Promise.all(services.map((plan) => serviceImage(delivery, plan).sync()));
+          const count = services.length === 1 ? "1 image" : `${services.length} images`;
+          return { detail: `${count}: ${services.map((p) => p.name).join(", ")}` };
+        }),
   ]);
 
   const results: StepResult[] = [...checks];
-  if (checks.every((r) => r.status === "passed")) {
+  if (!selection.integration) {
+    results.push(skippedStep("integration", idleReason ?? "not selected"));
+  } else if (checks.every((r) => r.status !== "failed")) {
     results.push(
       await step("integration", async () => {
         const report = await runIntegration(delivery);
@@ -45,8 +59,8 @@ export async function runCi(delivery: Delivery, now: () => number = Date.now): P
   }
 
   const totalMs = now() - started;
-  if (results.some((r) => r.status === "failed")) throw new CiFailedError(results, totalMs);
-  return formatSummary(results, totalMs);
+  if (results.some((r) => r.status === "failed")) throw new CiFailedError(results, totalMs, selection.note);
+  return formatSummary(results, totalMs, selection.note);
 }
 
 /** A failed command's own words: what ran, its exit code, stdout and stderr. */

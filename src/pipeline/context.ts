@@ -10,7 +10,7 @@ import {
 } from "../../modules/node-service/src/build.js";
 import type { Lockfile } from "../../modules/node-service/src/lockfile.js";
 import type { Workspace } from "../../modules/node-service/src/workspaces.js";
-import { parsePipelineConfig } from "../config/index.js";
+import { type PipelineConfig, parsePipelineConfig } from "../config/index.js";
 import { PIPELINE_FILE, type ServicePlan, servicePlans } from "./plan.js";
 
 /** What the caller chose: the source and how to build it. */
@@ -27,6 +27,8 @@ export interface DeliverySettings {
 /** The settings plus everything read from the source. */
 export interface Delivery {
   readonly settings: DeliverySettings;
+  /** pipeline.yaml, validated. */
+  readonly config: PipelineConfig;
   readonly plans: readonly ServicePlan[];
   readonly workspaces: readonly Workspace[];
   readonly lockfile: Lockfile;
@@ -45,6 +47,7 @@ export async function loadDelivery(settings: DeliverySettings): Promise<Delivery
   const config = parsePipelineConfig(configText, PIPELINE_FILE);
   return {
     settings,
+    config,
     plans: servicePlans(config, workspaces),
     workspaces,
     lockfile,

@@ -48,8 +48,11 @@ export function formatDuration(ms: number): string {
   return `${minutes}m${String(seconds).padStart(2, "0")}s`;
 }
 
-/** A table of the steps, then one verdict line: `ci: passed (5 steps, 3m02s)` or `ci: FAILED at test, build`. */
-export function formatSummary(results: readonly StepResult[], totalMs: number): string {
+/**
+ * A table of the steps, then one verdict line: `ci: passed (5 steps, 3m02s)` or `ci: FAILED at test, build`; `note`
+ * (what the run covered and why) comes first, when there is one.
+ */
+export function formatSummary(results: readonly StepResult[], totalMs: number, note?: string): string {
   const width = Math.max(4, ...results.map((r) => r.name.length));
   const mark: Record<StepStatus, string> = { passed: "ok     ", failed: "FAILED ", skipped: "skipped" };
   const lines = [`${"step".padEnd(width)}  result   time     `.trimEnd()];
@@ -63,15 +66,15 @@ export function formatSummary(results: readonly StepResult[], totalMs: number): 
       ? `ci: passed (${results.length} steps, ${formatDuration(totalMs)})`
       : `ci: FAILED at ${failed.join(", ")} (${formatDuration(totalMs)})`,
   );
-  return lines.join("\n");
+  return note ? `${note}\n\n${lines.join("\n")}` : lines.join("\n");
 }
 
 /** The summary followed by each failed step's output (its last `maxLines` lines), headed by the step's name. */
-export function formatFailure(results: readonly StepResult[], totalMs: number, maxLines = 150): string {
+export function formatFailure(results: readonly StepResult[], totalMs: number, note?: string, maxLines = 150): string {
   const sections = results
     .filter((r) => r.status === "failed")
     .map((r) => `── ${r.name} failed ──\n${lastLines(r.output ?? "(no output)", maxLines)}`);
-  return [formatSummary(results, totalMs), ...sections].join("\n\n");
+  return [formatSummary(results, totalMs, note), ...sections].join("\n\n");
 }
 
 /** Thrown by `ci` when a step failed: the message is the whole failure report. */
@@ -80,8 +83,10 @@ export class CiFailedError extends Error {
   constructor(
     readonly results: readonly StepResult[],
     readonly totalMs: number,
+    /** What the run covered and why (see formatSummary). */
+    readonly note?: string,
   ) {
-    super(formatFailure(results, totalMs));
+    super(formatFailure(results, totalMs, note));
   }
 
   /** Names of the steps that failed. */

@@ -1,29 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import type { Workspace } from "../../../modules/node-service/src/workspaces.js";
-import { loadPipelineConfig } from "../../../src/config/index.js";
-import { imageReference, selectServices, servicePlans } from "../../../src/pipeline/plan.js";
-
-const root = new URL("../../../", import.meta.url);
-const WORKSPACES = [
-  "packages/payment-card",
-  "packages/service-kit",
-  "services/api",
-  "services/checkout",
-  "services/payments",
-  "services/storefront",
-];
-
-async function plansOfThisRepo() {
-  const config = await loadPipelineConfig(new URL("pipeline.yaml", root).pathname);
-  const workspaces: Workspace[] = await Promise.all(
-    WORKSPACES.map(async (path) => ({
-      path,
-      manifest: JSON.parse(await readFile(new URL(`${path}/package.json`, root), "utf8")),
-    })),
-  );
-  return servicePlans(config, workspaces);
-}
+import { imageReference, selectServices } from "../../../src/pipeline/plan.js";
+import { repoPlans as plansOfThisRepo } from "./this-repo.js";
 
 describe("service plans from pipeline.yaml and the workspaces", () => {
   it("plans the four shop services with their workspaces, build order, ports and image names", async () => {

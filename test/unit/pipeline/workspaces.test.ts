@@ -8,25 +8,7 @@ import {
   workspaceDirOf,
   workspacePatterns,
 } from "../../../modules/node-service/src/workspaces.js";
-
-const REPO_WORKSPACES = [
-  "packages/embedded-db",
-  "packages/payment-card",
-  "packages/service-kit",
-  "services/api",
-  "services/checkout",
-  "services/payments",
-  "services/storefront",
-];
-
-async function repoWorkspaces(): Promise<Workspace[]> {
-  return Promise.all(
-    REPO_WORKSPACES.map(async (path) => ({
-      path,
-      manifest: JSON.parse(await readFile(new URL(`../../../${path}/package.json`, import.meta.url), "utf8")),
-    })),
-  );
-}
+import { repoWorkspaces } from "./this-repo.js";
 
 describe("workspace manifests to copy before npm ci", () => {
   it("reads the workspace globs of this repository's package.json, in either npm form", async () => {
