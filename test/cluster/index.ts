@@ -11,4 +11,5 @@ export { type ClusterConfig, defaultClusterConfig } from "./src/config.js";
 export { ClusterError, type ClusterErrorKind } from "./src/errors.js";
 export { consoleLogger, type Logger, silentLogger } from "./src/log.js";
 export { fakeNodeLabel, fakeNodeName } from "./src/nodes.js";
+export { type StoppedComponent, stopComponent } from "./src/restart.js";
 export type { ClusterState } from "./src/state.js";

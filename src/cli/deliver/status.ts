@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { assertEnvironment } from "../../delivery/manifests/index.js";
 import { type EnvironmentStatus, environmentStatus } from "../../delivery/status.js";
 import type { Command } from "../runner.js";
 import { COMMON_OPTIONS, connect, loadConfig, required } from "./shared.js";
@@ -14,6 +15,7 @@ export const status: Command = async (args, io) => {
   });
   const env = required(values.env, "--env");
   const config = await loadConfig(values.config);
+  assertEnvironment(config, env);
   const result = await environmentStatus({ config, env, kubeConfig: await connect(values.kubeconfig) });
   io.out.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatStatus(result));
 };

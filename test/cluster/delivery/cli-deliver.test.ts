@@ -1,79 +1,32 @@
 // The deliver CLI, spawned as a user runs it: one-line errors with exit 1 for bad input and unreachable clusters,
 // and a scale that works against the real cluster.
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
-import { tmpdir } from "node:os";
+
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { imageName } from "../../../src/config/index.js";
 import { applyObjects } from "../../../src/delivery/apply.js";
 import { waitForRollout } from "../../../src/delivery/rollout-status.js";
-import { deleteNamespace, demoDeployment, readDeployment, testKubeConfig, uniqueNamespace } from "./helpers.js";
+import { cliEnvironment, closedPort, expectOneLineError } from "./cli-fixture.js";
+import { deleteNamespace, demoDeployment, readDeployment, testKubeConfig } from "./helpers.js";
 
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), "deliver-cli-"));
 const kubeConfig = testKubeConfig();
-const kubeconfigFile = join(dir, "kubeconfig");
-writeFileSync(kubeconfigFile, readFileSync(inject("kubeconfig"), "utf8"));
-const namespace = uniqueNamespace("deliver-cli");
-// a copy of pipeline.yaml whose dev environment lives in this test's namespace
-const configFile = join(dir, "pipeline.yaml");
-writeFileSync(
-  configFile,
-  readFileSync(join(root, "pipeline.yaml"), "utf8").replace("namespace: shop-dev", `namespace: ${namespace}`),
-);
+const { dir, config, namespaces, deliver } = cliEnvironment("deliver-cli", ["dev"]);
+const namespace = namespaces.dev ?? "";
 
 afterAll(async () => {
   await deleteNamespace(kubeConfig, namespace);
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function deliver(args: string[], kubeconfig = kubeconfigFile): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--conditions=source", "--import", "tsx", "src/cli/deliver.ts", ...args],
-      { cwd: root, env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? ((error as { code?: number | string }).code as number | null) : 0;
-        resolve({ code: typeof code === "number" ? code : null, stdout, stderr });
-      },
-    );
-  });
-}
-
-function expectOneLineError(run: Run, pattern: RegExp | string): void {
-  expect(run.code, run.stderr).toBe(1);
-  const lines = run.stderr.split("\n").filter(Boolean);
-  expect(lines, run.stderr).toHaveLength(1);
-  if (typeof pattern === "string") expect(lines[0]).toBe(pattern);
-  else expect(lines[0]).toMatch(pattern);
-  expect(run.stdout).toBe("");
-}
-
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
-
 describe("deliver CLI", () => {
   it("an unknown environment is a one-line error, exit 1", async () => {
-    const run = await deliver(["scale", "--env", "qa", "--service", "api", "--replicas", "2", "--config", configFile]);
+    const run = await deliver(["scale", "--env", "qa", "--service", "api", "--replicas", "2"]);
     expectOneLineError(run, 'unknown environment "qa" (--env): pipeline.yaml declares dev, staging, prod');
   });
 
   it("an unknown service is a one-line error, exit 1 (scale and rollback)", async () => {
     for (const command of [["scale", "--replicas", "2"], ["rollback"]]) {
-      const run = await deliver([...command, "--env", "dev", "--service", "cart", "--config", configFile]);
+      const run = await deliver([...command, "--env", "dev", "--service", "cart"]);
       expectOneLineError(
         run,
         'unknown service "cart" (--service): pipeline.yaml declares storefront, api, checkout, payments',
@@ -82,22 +35,29 @@ describe("deliver CLI", () => {
   });
 
   it("an unknown environment in promote is a one-line error, exit 1", async () => {
-    const run = await deliver(["promote", "--from", "qa", "--to", "prod", "--print", "--config", configFile]);
+    const run = await deliver(["promote", "--from", "qa", "--to", "prod", "--print"]);
     expectOneLineError(run, 'unknown environment "qa" (pipeline.yaml declares: dev, staging, prod)');
   });
 
   it("a missing kubeconfig file is a one-line error naming the path, exit 1", async () => {
     const missing = join(dir, "does-not-exist");
-    const run = await deliver(
-      ["scale", "--env", "dev", "--service", "api", "--replicas", "2", "--config", configFile, "--kubeconfig", missing],
-      kubeconfigFile,
-    );
+    const run = await deliver([
+      "scale",
+      "--env",
+      "dev",
+      "--service",
+      "api",
+      "--replicas",
+      "2",
+      "--kubeconfig",
+      missing,
+    ]);
     expectOneLineError(
       run,
       `kubeconfig not found at ${missing}: pass the path of an existing kubeconfig (or set KUBECONFIG)`,
     );
     // the same through $KUBECONFIG
-    const viaEnv = await deliver(["rollback", "--env", "dev", "--service", "api", "--config", configFile], missing);
+    const viaEnv = await deliver(["rollback", "--env", "dev", "--service", "api"], { kubeconfig: missing });
     expectOneLineError(
       viaEnv,
       `kubeconfig not found at ${missing}: pass the path of an existing kubeconfig (or set KUBECONFIG)`,
@@ -121,7 +81,7 @@ current-context: nowhere
       ["scale", "--env", "dev", "--service", "api", "--replicas", "2"],
       ["promote", "--from", "staging", "--to", "prod", "--print"],
     ]) {
-      const run = await deliver([...args, "--config", configFile], file);
+      const run = await deliver(args, { kubeconfig: file });
       expectOneLineError(
         run,
         new RegExp(
@@ -131,8 +91,39 @@ current-context: nowhere
     }
   });
 
+  it("deploy: a malformed digest, a foreign repository, an unknown service or environment are one-line errors, checked before the kubeconfig", async () => {
+    const missing = { kubeconfig: join(dir, "not-needed") };
+    const api = imageName(config.registry, "api");
+    const digest = `sha256:${"a".repeat(64)}`;
+    expectOneLineError(
+      await deliver(["deploy", "--env", "dev", "--image", `api=${api}@sha256:1234`], missing),
+      `service api: image "${api}@sha256:1234" has malformed digest "sha256:1234" (expected sha256: and 64 lowercase hex characters)`,
+    );
+    expectOneLineError(
+      await deliver(["deploy", "--env", "dev", "--image", `api=${api}:v2`], missing),
+      `service api: image "${api}:v2" is not pinned by digest (expected ${api}[:<tag>]@sha256:<64 hex>)`,
+    );
+    expectOneLineError(
+      await deliver(["deploy", "--env", "dev", "--image", `api=docker.io/evil/api@${digest}`], missing),
+      `service api: image "docker.io/evil/api@${digest}" is not from ${api} (expected ${api}[:<tag>]@sha256:<64 hex>)`,
+    );
+    expectOneLineError(
+      await deliver(["deploy", "--env", "dev", "--image", `cart=${api}@${digest}`], missing),
+      "service cart: not declared in pipeline.yaml (services: storefront, api, checkout, payments)",
+    );
+    for (const command of [["deploy", "--image", `api=${api}@${digest}`], ["status"]]) {
+      expectOneLineError(
+        await deliver([...command, "--env", "qa"], missing),
+        'unknown environment "qa" (pipeline.yaml declares: dev, staging, prod)',
+      );
+    }
+    const usage = await deliver(["deploy", "--env", "dev", "--image", "api"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr.split("\n")[0]).toBe('--image "api" must be <service>=<image reference>');
+  });
+
   it("a usage error exits 2", async () => {
-    const run = await deliver(["scale", "--env", "dev", "--config", configFile]);
+    const run = await deliver(["scale", "--env", "dev"]);
     expect(run.code).toBe(2);
     expect(run.stderr.split("\n")[0]).toBe("missing --service");
   });
@@ -142,7 +133,7 @@ current-context: nowhere
       kubeConfig,
     });
     await waitForRollout(namespace, "api", { kubeConfig, timeoutMs: 60_000 });
-    const run = await deliver(["scale", "--env", "dev", "--service", "api", "--replicas", "3", "--config", configFile]);
+    const run = await deliver(["scale", "--env", "dev", "--service", "api", "--replicas", "3"]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe("dev/api: scaled from 2 to 3 replicas\n");
     const d = await readDeployment(kubeConfig, namespace, "api");

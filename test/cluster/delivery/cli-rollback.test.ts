@@ -1,44 +1,18 @@
 // deliver rollback, spawned as a user runs it: v1 then v2, and the rollback restores v1's template.
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { applyObjects } from "../../../src/delivery/apply.js";
 import { lastRollback } from "../../../src/delivery/rollback.js";
 import { waitForRollout } from "../../../src/delivery/rollout-status.js";
-import { deleteNamespace, demoDeployment, IMAGE, readDeployment, testKubeConfig, uniqueNamespace } from "./helpers.js";
+import { cliEnvironment } from "./cli-fixture.js";
+import { deleteNamespace, demoDeployment, IMAGE, readDeployment, testKubeConfig } from "./helpers.js";
 
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), "deliver-rollback-"));
 const kubeConfig = testKubeConfig();
-const kubeconfigFile = join(dir, "kubeconfig");
-writeFileSync(kubeconfigFile, readFileSync(inject("kubeconfig"), "utf8"));
-const namespace = uniqueNamespace("deliver-rollback");
-const configFile = join(dir, "pipeline.yaml");
-writeFileSync(
-  configFile,
-  readFileSync(join(root, "pipeline.yaml"), "utf8").replace("namespace: shop-staging", `namespace: ${namespace}`),
-);
+const { namespaces, deliver } = cliEnvironment("deliver-rollback", ["staging"]);
+const namespace = namespaces.staging ?? "";
 
 afterAll(async () => {
   await deleteNamespace(kubeConfig, namespace);
 });
-
-function deliver(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--conditions=source", "--import", "tsx", "src/cli/deliver.ts", ...args],
-      { cwd: root, env: { ...process.env, KUBECONFIG: kubeconfigFile }, timeout: 110_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (error as { code?: unknown }).code : 0;
-        resolve({ code: typeof code === "number" ? code : null, stdout, stderr });
-      },
-    );
-  });
-}
 
 describe("deliver rollback", () => {
   it("restores the previous revision's template and records the rollback", async () => {
@@ -48,7 +22,7 @@ describe("deliver rollback", () => {
       });
       await waitForRollout(namespace, "checkout", { kubeConfig, timeoutMs: 60_000 });
     }
-    const run = await deliver(["rollback", "--env", "staging", "--service", "checkout", "--config", configFile]);
+    const run = await deliver(["rollback", "--env", "staging", "--service", "checkout"]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe(
       `staging/checkout: rolled back from revision 2 to the template of revision 1, now serving revision 3 (${IMAGE}:v1)\n`,
@@ -58,17 +32,7 @@ describe("deliver rollback", () => {
     expect(lastRollback(d)).toMatchObject({ from: "2", to: "1", reason: "manual rollback (deliver rollback)" });
 
     // a revision that does not exist is a one-line error, exit 1
-    const bad = await deliver([
-      "rollback",
-      "--env",
-      "staging",
-      "--service",
-      "checkout",
-      "--to-revision",
-      "9",
-      "--config",
-      configFile,
-    ]);
+    const bad = await deliver(["rollback", "--env", "staging", "--service", "checkout", "--to-revision", "9"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split("\n")).toEqual([
       `cannot roll back deployment ${namespace}/checkout: revision 9 not found (revisions kept: 3, 2)`,

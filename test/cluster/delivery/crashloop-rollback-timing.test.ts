@@ -8,7 +8,7 @@ import {
   demoDeployment,
   IMAGE,
   readDeployment,
-  sampleAvailable,
+  sampleAvailability,
   testKubeConfig,
   uniqueNamespace,
 } from "./helpers.js";
@@ -30,7 +30,7 @@ it(
   async () => {
     const times: number[] = [];
     for (let run = 1; run <= runs; run++) {
-      const sampler = sampleAvailable(kubeConfig, namespace);
+      const sampler = sampleAvailability(kubeConfig, namespace, { name: "demo" });
       let failureVisible = 0;
       const err = await deployWithRollback(
         [demoDeployment(namespace, `crashloop-${run}`, { replicas, progressDeadlineSeconds: 5 })],

@@ -19,7 +19,7 @@ import {
   demoDeployment,
   IMAGE,
   readDeployment,
-  sampleAvailable,
+  sampleAvailability,
   testKubeConfig,
   uniqueNamespace,
 } from "./helpers.js";
@@ -53,7 +53,7 @@ describe("deployWithRollback", () => {
   });
 
   it("rolls a crash- image back to revision 2 without ever dropping below replicas - maxUnavailable", async () => {
-    const sampler = sampleAvailable(kubeConfig, namespace);
+    const sampler = sampleAvailability(kubeConfig, namespace, { name: "demo" });
     let failureSeenAt = 0;
     const err = await deployWithRollback(
       [demoDeployment(namespace, "crash-3", { replicas, progressDeadlineSeconds: 10 })],

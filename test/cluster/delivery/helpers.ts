@@ -1,8 +1,9 @@
 // Hand-written manifests and a namespace per test for the delivery tests (tier 2).
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import "../../../src/delivery/node-compat.js";
 import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Deployment } from "@kubernetes/client-node";
 import { inject } from "vitest";
+import { imageName, type PipelineConfig } from "../../../src/config/index.js";
 import { loadKubeConfig } from "../../../src/delivery/kube.js";
 
 export const IMAGE = "registry.local/shop/demo";
@@ -48,6 +49,25 @@ export async function readDeployment(kc: KubeConfig, namespace: string, name = "
   return kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace, name });
 }
 
+/** A namespace with the `<service>-secrets` Secrets the shop's Deployments reference (empty: kwok starts no process). */
+export async function createShopNamespace(
+  kc: KubeConfig,
+  namespace: string,
+  services: readonly string[],
+): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  for (const s of services) {
+    await core.createNamespacedSecret({ namespace, body: { metadata: { name: `${s}-secrets`, namespace } } });
+  }
+}
+
+/** `<registry>/<repository>/<service>[:tag]@sha256:…` with a digest made up from service and version. */
+export function fakeImage(config: PipelineConfig, service: string, version: string, tag?: string): string {
+  const digest = createHash("sha256").update(`${service}-${version}`).digest("hex");
+  return `${imageName(config.registry, service)}${tag ? `:${tag}` : ""}@sha256:${digest}`;
+}
+
 export async function deleteNamespace(kc: KubeConfig, name: string): Promise<void> {
   await kc
     .makeApiClient(CoreV1Api)
@@ -55,19 +75,43 @@ export async function deleteNamespace(kc: KubeConfig, name: string): Promise<voi
     .catch(() => {});
 }
 
-/** Reads availableReplicas every `everyMs` until stopped; returns every sample. */
-export function sampleAvailable(kc: KubeConfig, namespace: string, name = "demo", everyMs = 200) {
-  const samples: { at: number; available: number; revision: string | undefined }[] = [];
+/** One reading of one Deployment: available pods, and the least a rollout may leave available. */
+export interface AvailabilitySample {
+  at: number;
+  name: string;
+  available: number;
+  /** spec.replicas minus the strategy's maxUnavailable (a percentage rounds down, as the controller does). */
+  floor: number;
+  revision: string | undefined;
+}
+
+/** Lists the namespace's Deployments (or only `name`) every `everyMs` until stopped; returns every sample. */
+export function sampleAvailability(
+  kc: KubeConfig,
+  namespace: string,
+  options: { name?: string; everyMs?: number } = {},
+) {
+  const apps = kc.makeApiClient(AppsV1Api);
+  const samples: AvailabilitySample[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
-      const d = await readDeployment(kc, namespace, name);
-      samples.push({
-        at: Date.now(),
-        available: d.status?.availableReplicas ?? 0,
-        revision: d.metadata?.annotations?.["deployment.kubernetes.io/revision"],
+      const list = await apps.listNamespacedDeployment({
+        namespace,
+        ...(options.name ? { fieldSelector: `metadata.name=${options.name}` } : {}),
       });
-      await new Promise((r) => setTimeout(r, everyMs));
+      const at = Date.now();
+      for (const d of list.items) {
+        const desired = d.spec?.replicas ?? 1;
+        samples.push({
+          at,
+          name: d.metadata?.name ?? "?",
+          available: d.status?.availableReplicas ?? 0,
+          floor: desired - maxUnavailableOf(d, desired),
+          revision: d.metadata?.annotations?.["deployment.kubernetes.io/revision"],
+        });
+      }
+      await new Promise((r) => setTimeout(r, options.everyMs ?? 200));
     }
   })();
   return {
@@ -78,4 +122,10 @@ export function sampleAvailable(kc: KubeConfig, namespace: string, name = "demo"
       return samples;
     },
   };
+}
+
+function maxUnavailableOf(d: V1Deployment, desired: number): number {
+  const value = d.spec?.strategy?.rollingUpdate?.maxUnavailable ?? "25%";
+  if (typeof value === "number") return value;
+  return Math.floor((desired * Number.parseInt(value, 10)) / 100);
 }

@@ -1,15 +1,20 @@
 // A release rolls all four services in dependency order; a crash in one rolls it back together with the
 // services this release had already changed, and the releases ConfigMap and status tell the story.
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import "../../../src/delivery/node-compat.js";
-import { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PipelineConfig, parsePipelineConfig } from "../../../src/config/index.js";
 import { deployRelease, ReleaseFailedError } from "../../../src/delivery/release-deploy.js";
 import { environmentStatus } from "../../../src/delivery/status.js";
-import { deleteNamespace, readDeployment, testKubeConfig, uniqueNamespace } from "./helpers.js";
+import {
+  createShopNamespace,
+  deleteNamespace,
+  fakeImage,
+  readDeployment,
+  testKubeConfig,
+  uniqueNamespace,
+} from "./helpers.js";
 
 const PIPELINE = fileURLToPath(new URL("../../../pipeline.yaml", import.meta.url));
 const SERVICES = ["api", "payments", "checkout", "storefront"] as const;
@@ -22,10 +27,7 @@ function configFor(namespace: string): PipelineConfig {
   return config;
 }
 
-function image(service: string, version: string, tag?: string): string {
-  const digest = createHash("sha256").update(`${service}-${version}`).digest("hex");
-  return `127.0.0.1:5000/shop/${service}${tag ? `:${tag}` : ""}@sha256:${digest}`;
-}
+const image = (service: string, version: string, tag?: string) => fakeImage(config, service, version, tag);
 
 function images(version: string, overrides: Record<string, string> = {}): Record<string, string> {
   return { ...Object.fromEntries(SERVICES.map((s) => [s, image(s, version)])), ...overrides };
@@ -38,13 +40,7 @@ const logs: string[] = [];
 const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(`WARN ${m}`) };
 const options = { config, env: ENV, kubeConfig, logger, timeoutMs: 90_000 };
 
-beforeAll(async () => {
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  await core.createNamespace({ body: { metadata: { name: namespace } } });
-  for (const s of SERVICES) {
-    await core.createNamespacedSecret({ namespace, body: { metadata: { name: `${s}-secrets`, namespace } } });
-  }
-});
+beforeAll(() => createShopNamespace(kubeConfig, namespace, SERVICES));
 afterAll(async () => {
   if (process.env.DELIVERY_TEST_LOG) console.log(logs.join("\n"));
   await deleteNamespace(kubeConfig, namespace);

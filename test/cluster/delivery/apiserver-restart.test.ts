@@ -1,0 +1,121 @@
+// The API server goes away in the middle of a release. A short outage is waited out and the release finishes;
+// a long one ends in a clear failure, and the half-applied release stays recorded until the next deploy.
+import { dirname } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { deployRelease, ReleaseFailedError } from "../../../src/delivery/release-deploy.js";
+import { environmentStatus } from "../../../src/delivery/status.js";
+import { type StoppedComponent, stopComponent } from "../index.js";
+import { cliEnvironment } from "./cli-fixture.js";
+import { createShopNamespace, deleteNamespace, fakeImage, testKubeConfig } from "./helpers.js";
+
+const kubeConfig = testKubeConfig();
+const runDir = dirname(inject("kubeconfig"));
+const { config, namespaces } = cliEnvironment("apiserver-restart", ["dev"], { progressDeadlineSeconds: 10 });
+const namespace = namespaces.dev ?? "";
+const services = Object.keys(config.services);
+const images = (version: string) => Object.fromEntries(services.map((s) => [s, fakeImage(config, s, version)]));
+
+beforeAll(async () => {
+  await createShopNamespace(kubeConfig, namespace, services);
+  await deployRelease({ config, env: "dev", kubeConfig, release: { images: images("v1") }, timeoutMs: 90_000 });
+}, 120_000);
+afterAll(() => deleteNamespace(kubeConfig, namespace));
+
+/** A logger that kills the API server (as a crash would) when the release starts rolling `service`. */
+function crashApiServerAt(service: string) {
+  const logs: string[] = [];
+  let stopped: Promise<StoppedComponent> | undefined;
+  const logger = {
+    info: (m: string) => {
+      logs.push(m);
+      if (!stopped && m.endsWith(`: rolling ${service}`))
+        stopped = stopComponent(runDir, "kube-apiserver", { graceMs: 0 });
+    },
+    warn: (m: string) => logs.push(`WARN ${m}`),
+  };
+  return {
+    logs,
+    logger,
+    async restartAfter(ms: number) {
+      while (!stopped) await sleep(20);
+      const apiserver = await stopped;
+      const downAt = Date.now();
+      await sleep(ms);
+      await apiserver.start();
+      return Date.now() - downAt;
+    },
+  };
+}
+
+describe("an API server restart in the middle of a release", () => {
+  it("a short outage is waited out: the release finishes and is recorded as current", async () => {
+    const crash = crashApiServerAt("payments");
+    const deploying = deployRelease({
+      config,
+      env: "dev",
+      kubeConfig,
+      logger: crash.logger,
+      release: { images: images("v2") },
+      timeoutMs: 120_000,
+      apiOutageToleranceMs: 90_000,
+    });
+    const outageMs = await crash.restartAfter(3_000);
+    const result = await deploying;
+    console.log(`API server down for ${outageMs} ms during the rollout of payments; the release finished`);
+
+    expect(result.changed).toEqual(["api", "payments", "checkout", "storefront"]);
+    expect(crash.logs.some((l) => l.startsWith("WARN") && l.includes("cannot reach the Kubernetes API server"))).toBe(
+      true,
+    );
+    const status = await environmentStatus({ config, env: "dev", kubeConfig });
+    expect(status).toMatchObject({ currentRelease: result.release.id, matchesCurrentRelease: true });
+    expect(status.releases.inProgress).toBeUndefined();
+    for (const s of status.services) expect(s).toMatchObject({ image: images("v2")[s.service], readyReplicas: 1 });
+  }, 240_000);
+
+  it("a longer outage than the tolerance fails clearly; the unfinished release stays recorded and the next deploy reports it", async () => {
+    const crash = crashApiServerAt("payments");
+    const deploying = deployRelease({
+      config,
+      env: "dev",
+      kubeConfig,
+      logger: crash.logger,
+      release: { images: images("v3") },
+      timeoutMs: 60_000,
+      apiOutageToleranceMs: 1_500,
+      leaseDurationSeconds: 3,
+    }).catch((e: unknown) => e);
+    const restarted = crash.restartAfter(8_000);
+    const error = await deploying;
+    await restarted;
+
+    expect(error).toBeInstanceOf(ReleaseFailedError);
+    const message = (error as Error).message;
+    expect(message.split("\n")).toHaveLength(1);
+    expect(message).toMatch(
+      new RegExp(
+        `^release \\w{12} to dev \\(${namespace}\\) failed at payments: cannot reach the Kubernetes API server at https://127\\.0\\.0\\.1:\\d+ .*`,
+      ),
+    );
+
+    // back up: the release that died half-way is on record, with who started it
+    const during = await environmentStatus({ config, env: "dev", kubeConfig });
+    expect(during.releases.inProgress?.images).toEqual(images("v3"));
+    expect(during.currentRelease).not.toBe(during.releases.inProgress?.id);
+
+    // the next deploy waits out the dead deploy's lease, records the interrupted release as failed, and finishes
+    const next = await deployRelease({
+      config,
+      env: "dev",
+      kubeConfig,
+      release: { images: images("v3") },
+      timeoutMs: 90_000,
+      lockTimeoutMs: 30_000,
+    });
+    const after = await environmentStatus({ config, env: "dev", kubeConfig });
+    expect(after).toMatchObject({ currentRelease: next.release.id, matchesCurrentRelease: true });
+    expect(after.releases.inProgress).toBeUndefined();
+    expect(after.releases.lastFailed?.error).toMatch(/^interrupted: the deploy by ".+" ended before finishing/);
+  }, 240_000);
+});

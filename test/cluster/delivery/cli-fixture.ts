@@ -1,0 +1,98 @@
+// The deliver CLI as a user runs it, against a private copy of pipeline.yaml whose environments live in
+// namespaces of this test, with a copy of the test cluster's kubeconfig.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, inject } from "vitest";
+import { parseDocument } from "yaml";
+import { type PipelineConfig, parsePipelineConfig } from "../../../src/config/index.js";
+import { uniqueNamespace } from "./helpers.js";
+
+export const root = fileURLToPath(new URL("../../../", import.meta.url));
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliEnvironment {
+  dir: string;
+  kubeconfigFile: string;
+  configFile: string;
+  config: PipelineConfig;
+  /** environment → this test's namespace for it */
+  namespaces: Record<string, string>;
+  /** Runs `deliver <args> --config <this copy>` with KUBECONFIG set to `kubeconfig` (default: the copy). */
+  deliver(args: readonly string[], options?: { kubeconfig?: string; timeoutMs?: number }): Promise<CliRun>;
+}
+
+/**
+ * A temporary directory with the kubeconfig and a pipeline.yaml in which each of `envs` gets a namespace of its own
+ * (`<prefix>-<env>-<random>`) and, if given, a shorter progress deadline.
+ */
+export function cliEnvironment(
+  prefix: string,
+  envs: readonly string[],
+  options: { progressDeadlineSeconds?: number } = {},
+): CliEnvironment {
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const kubeconfigFile = join(dir, "kubeconfig");
+  writeFileSync(kubeconfigFile, readFileSync(inject("kubeconfig"), "utf8"));
+  const doc = parseDocument(readFileSync(join(root, "pipeline.yaml"), "utf8"));
+  const namespaces: Record<string, string> = {};
+  for (const env of envs) {
+    namespaces[env] = uniqueNamespace(`${prefix}-${env}`);
+    doc.setIn(["environments", env, "namespace"], namespaces[env]);
+    if (options.progressDeadlineSeconds !== undefined) {
+      doc.setIn(["environments", env, "rollout", "progressDeadlineSeconds"], options.progressDeadlineSeconds);
+    }
+  }
+  const configFile = join(dir, "pipeline.yaml");
+  writeFileSync(configFile, doc.toString());
+  return {
+    dir,
+    kubeconfigFile,
+    configFile,
+    config: parsePipelineConfig(readFileSync(configFile, "utf8"), configFile),
+    namespaces,
+    deliver: (args, runOptions = {}) =>
+      new Promise((resolve) => {
+        execFile(
+          process.execPath,
+          ["--conditions=source", "--import", "tsx", "src/cli/deliver.ts", ...args, "--config", configFile],
+          {
+            cwd: root,
+            env: { ...process.env, KUBECONFIG: runOptions.kubeconfig ?? kubeconfigFile },
+            timeout: runOptions.timeoutMs ?? 110_000,
+          },
+          (error, stdout, stderr) => {
+            const code = error ? (error as { code?: unknown }).code : 0;
+            resolve({ code: typeof code === "number" ? code : null, stdout, stderr });
+          },
+        );
+      }),
+  };
+}
+
+/** The run failed with exactly one line on standard error (and nothing on standard output). */
+export function expectOneLineError(run: CliRun, pattern: RegExp | string, code = 1): void {
+  expect(run.code, run.stderr).toBe(code);
+  const lines = run.stderr.split("\n").filter(Boolean);
+  expect(lines, run.stderr).toHaveLength(1);
+  if (typeof pattern === "string") expect(lines[0]).toBe(pattern);
+  else expect(lines[0]).toMatch(pattern);
+  expect(run.stdout).toBe("");
+}
+
+/** A loopback port that nothing listens on (it was free a moment ago). */
+export async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
