@@ -4,9 +4,12 @@
  * The same functions run on a laptop (`dagger call ci`) and in Jenkins, GitHub Actions and GitLab CI.
  */
 import { argument, type Container, type Directory, func, object, type Secret } from "@dagger.io/dagger";
+import { DeliveryEnvironment } from "./objects/environment.js";
 import { ShopService } from "./objects/shop-service.js";
 import { runCi } from "./pipeline/ci.js";
 import { type DeliverySettings, loadDelivery } from "./pipeline/context.js";
+import { deliverContainer } from "./pipeline/deliver.js";
+import { deliveryTargets, environmentName } from "./pipeline/deliver-args.js";
 import { affectedSince } from "./pipeline/git-changes.js";
 import { lintContainer, serviceImage, serviceTests, typecheckContainer } from "./pipeline/image.js";
 import { runIntegration } from "./pipeline/integration/run.js";
@@ -61,6 +64,23 @@ export class EcommerceDelivery {
   async service(name: string): Promise<ShopService> {
     selectServices((await loadDelivery(this.settings())).plans, name);
     return new ShopService(name, this.source, this.nodeVersion, this.npmCache, this.revision, this.sourceUrl);
+  }
+
+  /**
+   * One environment of pipeline.yaml on its Kubernetes cluster, with deploy, rollback, scale, status and promote.
+   *
+   * @param name environment as pipeline.yaml declares it (dev, staging, prod)
+   * @param kubeconfig kubeconfig of the cluster, as a secret (file:PATH, env:NAME); its server address must be
+   *   reachable from inside the engine's containers
+   *
+   * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config status
+   */
+  @func()
+  async env(name: string, kubeconfig: Secret): Promise<DeliveryEnvironment> {
+    const delivery = await loadDelivery(this.settings());
+    const { services, environments } = deliveryTargets(delivery.config);
+    environmentName({ services, environments }, name);
+    return new DeliveryEnvironment(name, deliverContainer(delivery, kubeconfig), [...services], [...environments]);
   }
 
   /**

@@ -1,0 +1,111 @@
+import { type Container, func, object } from "@dagger.io/dagger";
+import { runDeliver } from "../pipeline/deliver.js";
+import {
+  type DeliveryTargets,
+  deployArgs,
+  promoteArgs,
+  rollbackArgs,
+  scaleArgs,
+  statusArgs,
+} from "../pipeline/deliver-args.js";
+
+/**
+ * One environment of pipeline.yaml on the Kubernetes cluster its kubeconfig names: deploy, roll back, scale,
+ * promote and inspect it with the deliver CLI (src/cli/deliver.ts), run in a container. Every function acts on the
+ * cluster at the moment it is called (never cached) and returns the CLI's output; a failure is the CLI's one-line
+ * reason. The kubeconfig's server address must be reachable from inside the engine's containers: 127.0.0.1 on your
+ * machine is not, unless the engine shares the host's network.
+ */
+@object()
+export class DeliveryEnvironment {
+  /** Environment name as pipeline.yaml declares it. */
+  @func()
+  name: string;
+  /** The container the CLI runs in: the installed workspace and the kubeconfig (see deliverContainer). */
+  cli: Container;
+  /** Service names of pipeline.yaml, to check arguments before anything runs. */
+  services: string[];
+  /** Environment names of pipeline.yaml, likewise. */
+  environments: string[];
+
+  constructor(name: string, cli: Container, services: string[], environments: string[]) {
+    this.name = name;
+    this.cli = cli;
+    this.services = services;
+    this.environments = environments;
+  }
+
+  /**
+   * Deploys a release: the given images, in dependency order, each rollout watched; a failed one rolls the
+   * release back. Returns the CLI's report.
+   *
+   * @param images one service=image@sha256:<digest> per service to deploy, as publish prints them
+   * @param revision what the release records as its source revision, e.g. the commit
+   * @param force deploy even an image this environment rolled back before
+   * @param timeout seconds to wait for each rollout (the CLI's default when absent)
+   *
+   * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config deploy --images=api=ghcr.io/acme/shop/api@sha256:0a1b… --revision=$(git rev-parse HEAD)
+   */
+  @func({ cache: "never" })
+  async deploy(images: string[], revision?: string, force = false, timeout?: number): Promise<string> {
+    return this.deliver(deployArgs(this.targets(), this.name, { images, revision, force, timeoutSeconds: timeout }));
+  }
+
+  /**
+   * Rolls back one service, or without --service the whole environment to its previous release.
+   *
+   * @param service roll back only this service's deployment
+   * @param toRevision the deployment revision to go back to (default: the one before the current)
+   *
+   * Example: dagger call env --name=prod --kubeconfig=file:./prod.kubeconfig rollback --service=checkout
+   */
+  @func({ cache: "never" })
+  async rollback(service?: string, toRevision?: number): Promise<string> {
+    return this.deliver(rollbackArgs(this.targets(), this.name, service, toRevision));
+  }
+
+  /**
+   * Sets a service's replica count and waits for the pods (refused while an autoscaler owns the count).
+   *
+   * @param service service name as pipeline.yaml declares it
+   * @param replicas the number of pods to run
+   *
+   * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config scale --service=api --replicas=3
+   */
+  @func({ cache: "never" })
+  async scale(service: string, replicas: number): Promise<string> {
+    return this.deliver(scaleArgs(this.targets(), this.name, service, replicas));
+  }
+
+  /**
+   * What runs in the environment now, as the deliver CLI's status reports it.
+   *
+   * @param json print JSON instead of text
+   *
+   * Example: dagger call env --name=prod --kubeconfig=file:./prod.kubeconfig status --json
+   */
+  @func({ cache: "never" })
+  async status(json = false): Promise<string> {
+    return this.deliver(statusArgs(this.targets(), this.name, json));
+  }
+
+  /**
+   * Deploys to another environment exactly the image digests running in this one.
+   *
+   * @param to the environment to promote to (e.g. prod from staging)
+   *
+   * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config promote --to=prod
+   */
+  @func({ cache: "never" })
+  async promote(to: string): Promise<string> {
+    return this.deliver(promoteArgs(this.targets(), this.name, to));
+  }
+
+  private targets(): DeliveryTargets {
+    return { services: this.services, environments: this.environments };
+  }
+
+  private deliver(args: readonly string[]): Promise<string> {
+    return runDeliver(this.cli, args);
+  }
+}
