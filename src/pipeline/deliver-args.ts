@@ -49,7 +49,10 @@ export function deployArgs(targets: DeliveryTargets, env: string, request: Deplo
 export function rollbackArgs(targets: DeliveryTargets, env: string, service?: string, toRevision?: number): string[] {
   const args = ["rollback", `--env=${environmentName(targets, env)}`];
   if (service) args.push(`--service=${serviceName(targets, service)}`);
-  if (toRevision !== undefined) args.push(`--to-revision=${wholeNumber("toRevision", toRevision, 1)}`);
+  if (toRevision !== undefined) {
+    if (!service) throw new Error("toRevision needs a service: revisions are per service");
+    args.push(`--to-revision=${wholeNumber("toRevision", toRevision, 1)}`);
+  }
   return args;
 }
 

@@ -77,6 +77,7 @@ describe("deliver command lines for an environment", () => {
       "--to-revision=3",
     ]);
     expect(() => rollbackArgs(targets, "prod", "checkout", 1.5)).toThrow("toRevision must be a whole number");
+    expect(() => rollbackArgs(targets, "prod", undefined, 3)).toThrow("toRevision needs a service");
     expect(() => rollbackArgs(targets, "prod", "cart")).toThrow(
       'unknown service "cart" (pipeline.yaml declares: storefront, api, checkout, payments)',
     );
@@ -159,11 +160,14 @@ describe("the command lines against the parsers that read them", () => {
     });
   });
 
-  it("the deliver CLI takes scale, rollback and promote as built here (and stops only for want of a kubeconfig)", async () => {
+  it("the deliver CLI takes every command line built here (and stops only for want of a kubeconfig)", async () => {
     const saved = process.env.KUBECONFIG;
     delete process.env.KUBECONFIG;
     try {
       for (const args of [
+        deployArgs(targets, "dev", { images: [`api=${API}`], revision: "r1", force: true, timeoutSeconds: 60 }),
+        statusArgs(targets, "prod", true),
+        rollbackArgs(targets, "prod"),
         scaleArgs(targets, "dev", "api", 2),
         rollbackArgs(targets, "prod", "checkout", 3),
         promoteArgs(targets, "staging", "prod"),
