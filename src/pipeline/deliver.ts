@@ -7,7 +7,7 @@ import { DELIVER_COMMAND, deliverFailure } from "./deliver-args.js";
 import { developmentContainer } from "./image.js";
 
 /** Where the kubeconfig is mounted; KUBECONFIG points here. */
-export const KUBECONFIG_PATH = "/run/secrets/kubeconfig";
+const KUBECONFIG_PATH = "/run/secrets/kubeconfig";
 
 /** The development container with the kubeconfig: ready to run `deliver` against the cluster it names. */
 export function deliverContainer(delivery: Delivery, kubeconfig: Secret): Container {
