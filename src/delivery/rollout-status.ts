@@ -30,7 +30,10 @@ export interface WaitForRolloutOptions extends KubeOptions {
   onProgress?: (progress: RolloutProgress) => void;
   /** Server-side watch timeout per watch request, seconds (default 25, under client-node's 30 s idle timeout). */
   watchSeconds?: number;
-  /** Resume watching from this resourceVersion instead of listing first; an expired one (410 Gone) relists. */
+  /**
+   * Resume watching from this resourceVersion instead of listing first; an expired one (410 Gone) relists.
+   * Replayed events of an older generation than the Deployment's current one are ignored.
+   */
   resumeFromResourceVersion?: string;
   /**
    * Epoch ms: a ProgressDeadlineExceeded condition last updated at or before this time is stale and not a
@@ -109,8 +112,18 @@ export async function waitForRollout(
   let lastMessage = "not observed yet";
   let lastRevision: string | undefined;
 
+  // A resumed watch replays events from before the current spec; they say nothing about its rollout.
+  let currentGeneration = 0;
+  if (options.resumeFromResourceVersion !== undefined) {
+    const live = await withOutageRetry(options, { action: "wait for rollout of", target, deadline }, () =>
+      apps.readNamespacedDeployment({ namespace, name }),
+    );
+    currentGeneration = live.metadata?.generation ?? 0;
+  }
+
   // Returns the deployment when the rollout has finished; throws when it failed.
   const judge = (d: V1Deployment): V1Deployment | undefined => {
+    if ((d.metadata?.generation ?? 0) < currentGeneration) return undefined;
     const state = rolloutState(d, options.ignoreFailuresUntil);
     lastRevision = revisionOf(d) ?? lastRevision;
     if (state.message !== lastMessage) {

@@ -1,13 +1,16 @@
 // The API server goes away in the middle of a release. A short outage is waited out and the release finishes;
 // a long one ends in a clear failure, and the half-applied release stays recorded until the next deploy.
+// A watch resumed from before a restart is too old for the new watch cache: 410 Gone, relist.
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { applyObjects } from "../../../src/delivery/apply.js";
 import { deployRelease, ReleaseFailedError } from "../../../src/delivery/release-deploy.js";
+import { waitForRollout } from "../../../src/delivery/rollout-status.js";
 import { environmentStatus } from "../../../src/delivery/status.js";
 import { type StoppedComponent, stopComponent } from "../index.js";
 import { cliEnvironment } from "./cli-fixture.js";
-import { createShopNamespace, deleteNamespace, fakeImage, testKubeConfig } from "./helpers.js";
+import { createShopNamespace, deleteNamespace, demoDeployment, fakeImage, IMAGE, testKubeConfig } from "./helpers.js";
 
 const kubeConfig = testKubeConfig();
 const runDir = dirname(inject("kubeconfig"));
@@ -118,4 +121,26 @@ describe("an API server restart in the middle of a release", () => {
     expect(after.releases.inProgress).toBeUndefined();
     expect(after.releases.lastFailed?.error).toMatch(/^interrupted: the deploy by ".+" ended before finishing/);
   }, 240_000);
+
+  it("a watch resumed from a resourceVersion from before the restart gets 410 Gone, relists and judges the current spec", async () => {
+    const logs: string[] = [];
+    const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(`WARN ${m}`) };
+    await applyObjects([demoDeployment(namespace, "v1")], { kubeConfig });
+    const v1 = await waitForRollout(namespace, "demo", { kubeConfig, timeoutMs: 60_000 });
+
+    // the restarted API server's watch cache starts after v1's resourceVersion, so resuming from it is too old
+    await (await stopComponent(runDir, "kube-apiserver")).start();
+    await applyObjects([demoDeployment(namespace, "v2")], { kubeConfig });
+    const done = await waitForRollout(namespace, "demo", {
+      kubeConfig,
+      logger,
+      timeoutMs: 60_000,
+      resumeFromResourceVersion: v1.metadata?.resourceVersion,
+    });
+
+    expect(logs).toContain(`Deployment ${namespace}/demo: watch expired (410 Gone), relisting`);
+    expect(done.metadata?.generation).toBe(2);
+    expect(done.spec?.template.spec?.containers[0]?.image).toBe(`${IMAGE}:v2`);
+    expect(done.status?.updatedReplicas).toBe(2);
+  }, 180_000);
 });
