@@ -1,4 +1,5 @@
 // Engine-free: what the pipeline does for each service, from pipeline.yaml and the workspace manifests.
+import { type BuildContext, buildContext } from "../../modules/node-service/src/build-context.js";
 import { runtimeWorkspaceOrder, type Workspace } from "../../modules/node-service/src/workspaces.js";
 import { imageName, type PipelineConfig } from "../config/index.js";
 
@@ -6,6 +7,8 @@ import { imageName, type PipelineConfig } from "../config/index.js";
 export const PIPELINE_FILE = "pipeline.yaml";
 /** Every shop service is started by `node <workspace>/dist/server.js` (docs/services.md). */
 export const SERVICE_ENTRYPOINT = "dist/server.js";
+/** Root files a workspace's build reads besides the manifests: every tsconfig.build.json extends this one. */
+export const SERVICE_BUILD_FILES = ["tsconfig.base.json"] as const;
 
 /** Everything the Dagger functions need to know about one service. */
 export interface ServicePlan {
@@ -44,6 +47,11 @@ export function servicePlans(config: PipelineConfig, workspaces: readonly Worksp
     secrets: service.secrets,
     image: imageName(config.registry, name),
   }));
+}
+
+/** What the build of a service's image reads: its workspaces (plan.order), the root manifests, SERVICE_BUILD_FILES. */
+export function serviceBuildContext(plan: Pick<ServicePlan, "order">): BuildContext {
+  return buildContext(plan.order, SERVICE_BUILD_FILES);
 }
 
 /** The plans `name` selects: all of them when it is empty, else the one named (an unknown name lists the known). */

@@ -1,6 +1,8 @@
 // The Dagger half of the builder: plain functions over the core API, shared by this module's object and by any
 // module that imports this file directly (module dependencies would need generated bindings).
 import { type CacheVolume, type Container, type Directory, dag, type File } from "@dagger.io/dagger";
+import type { BuildContext } from "./build-context.js";
+import { buildCommand, INSTALL_COMMAND, productionInstallCommand, testCommand } from "./commands.js";
 import { healthcheckCommand, type ImageMetadata, imageLabels } from "./labels.js";
 import { type Lockfile, unreachablePackages } from "./lockfile.js";
 import {
@@ -19,6 +21,8 @@ import {
 export const APP_DIR = "/app";
 /** npm's download cache inside the build containers. */
 const NPM_CACHE_DIR = "/root/.npm";
+/** Never copied from the source: dependencies come from `npm ci` in the container. */
+const SOURCE_EXCLUDE = ["**/node_modules"];
 
 /** The tools every stage starts from. */
 export interface NodeToolchain {
@@ -78,67 +82,66 @@ export function buildStage(toolchain: NodeToolchain): Container {
 }
 
 /**
- * Every dependency installed from the manifests alone (`npm ci`), then the whole source on top: the install layer
- * is reused until a manifest or the lockfile changes.
+ * Every dependency installed from the manifests alone (`npm ci`), then `source` on top (the whole monorepo, or a
+ * build context from contextSource): the install layer is reused until a manifest or the lockfile changes.
  */
 export function devContainer(source: Directory, manifests: readonly string[], toolchain: NodeToolchain): Container {
   return buildStage(toolchain)
     .withDirectory(APP_DIR, source, { include: [...manifests] })
-    .withExec(["npm", "ci", "--no-audit", "--no-fund"])
-    .withDirectory(APP_DIR, source, { exclude: ["**/node_modules"] });
+    .withExec([...INSTALL_COMMAND])
+    .withDirectory(APP_DIR, source, { exclude: SOURCE_EXCLUDE });
 }
 
-/** `npm run build` of each workspace in `order` (dependencies first), in the development container. */
-export function compileWorkspaces(dev: Container, order: readonly string[]): Container {
-  return order.reduce(
-    (container, workspace) => container.withExec(["npm", "run", "build", "--workspace", workspace, "--if-present"]),
-    dev,
-  );
+/** Only the paths of the source that the build context includes (see buildContext), without `node_modules`. */
+export function contextSource(source: Directory, context: BuildContext): Directory {
+  return source.filter({ include: [...context.include], exclude: SOURCE_EXCLUDE });
+}
+
+/**
+ * One workspace compiled, seeing only its build context: its dependencies installed from the context's manifests,
+ * then each workspace of the context's order built, dependencies first. A change outside the context (another
+ * workspace, docs, tests at the root) leaves every layer of it cached.
+ */
+export function compiledWorkspace(source: Directory, context: BuildContext, toolchain: NodeToolchain): Container {
+  const dev = devContainer(contextSource(source, context), context.manifests, toolchain);
+  return context.order.reduce((container, workspace) => container.withExec(buildCommand(workspace)), dev);
 }
 
 /** What a production image of one workspace is made of. */
 export interface ProductionImageOptions {
   /** The workspace to run, e.g. `apps/web`. */
   readonly workspace: string;
-  /** The workspace's runtime order from runtimeWorkspaceOrder (local dependencies first, the workspace last). */
-  readonly order: readonly string[];
+  /** What its build reads (see buildContext), local dependencies first and the workspace last. */
+  readonly context: BuildContext;
   /** Script run by `node`, relative to the workspace, e.g. `dist/server.js`. */
   readonly entrypoint: string;
   readonly metadata: ImageMetadata;
   /** Paths of each workspace left out of the image (default DEFAULT_RUNTIME_EXCLUDE). */
   readonly runtimeExclude?: readonly string[];
-  /** The lockfile: packages no workspace of `order` can load are left out of the image (see unreachablePackages). */
+  /** The lockfile: packages no workspace of the context can load are left out of the image (see unreachablePackages). */
   readonly lockfile?: Lockfile;
   /** Non-secret environment baked into the image. */
   readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
- * The production image of one workspace: compiled in a development container, production dependencies installed
- * for that workspace alone, then a final stage on the same base with only `node_modules`, the manifests and each
- * needed workspace's build output; runs as the unprivileged `node` user. With the lockfile given, packages that only
- * other workspaces load (e.g. through a workspace that is a dev dependency) are removed as well.
+ * The production image of one workspace: compiled from its build context alone (see compiledWorkspace), production
+ * dependencies installed for that workspace alone from the context's manifests, then a final stage on the same base
+ * with only `node_modules`, the manifests and each needed workspace's build output; runs as the unprivileged `node`
+ * user. With the lockfile given, packages that only other workspaces load (e.g. through a workspace that is a dev
+ * dependency) are removed as well.
  */
 export function productionImage(
   source: Directory,
-  manifests: readonly string[],
   toolchain: NodeToolchain,
   options: ProductionImageOptions,
 ): Container {
-  const built = compileWorkspaces(devContainer(source, manifests, toolchain), options.order);
+  const { context } = options;
+  const built = compiledWorkspace(source, context, toolchain);
   const productionDeps = buildStage(toolchain)
-    .withDirectory(APP_DIR, source, { include: [...manifests] })
-    .withExec([
-      "npm",
-      "ci",
-      "--omit=dev",
-      "--workspace",
-      options.workspace,
-      "--include-workspace-root=false",
-      "--no-audit",
-      "--no-fund",
-    ]);
-  const unreachable = options.lockfile ? unreachablePackages(options.lockfile, options.order) : [];
+    .withDirectory(APP_DIR, source, { include: [...context.manifests] })
+    .withExec(productionInstallCommand(options.workspace));
+  const unreachable = options.lockfile ? unreachablePackages(options.lockfile, context.order) : [];
   const runtimeDeps =
     unreachable.length > 0 ? productionDeps.withExec(["rm", "-rf", "--", ...unreachable]) : productionDeps;
   const exclude = [...(options.runtimeExclude ?? DEFAULT_RUNTIME_EXCLUDE)];
@@ -149,7 +152,7 @@ export function productionImage(
     .from(toolchain.image)
     .withWorkdir(APP_DIR)
     .withDirectory(APP_DIR, runtimeDeps.directory(APP_DIR));
-  for (const workspace of options.order) {
+  for (const workspace of context.order) {
     image = image.withDirectory(`${APP_DIR}/${workspace}`, built.directory(`${APP_DIR}/${workspace}`), { exclude });
   }
   for (const [name, value] of Object.entries(imageLabels(options.metadata))) image = image.withLabel(name, value);
@@ -171,7 +174,7 @@ export function productionImage(
 
 /** Runs the workspace's `npm test` in the development container; awaiting `stdout()` runs it. */
 export function testWorkspace(dev: Container, workspace: string): Container {
-  return dev.withEnvVariable("CI", "true").withExec(["npm", "test", "--workspace", workspace]);
+  return dev.withEnvVariable("CI", "true").withExec(testCommand(workspace));
 }
 
 /** The metadata of a workspace's image from its manifest, with the caller's revision and source URL. */
@@ -191,4 +194,5 @@ export function workspaceMetadata(
   };
 }
 
+export { buildContext } from "./build-context.js";
 export { runtimeWorkspaceOrder };

@@ -1,12 +1,15 @@
 /**
  * Production images and test runs for one workspace of an npm monorepo.
  *
- * Dependencies are installed from the manifests and the lockfile before the sources are copied (so that layer
- * stays cached), workspaces are compiled in dependency order, and the final image holds only production
- * dependencies and build output, runs as the `node` user, and carries OCI labels and a Docker healthcheck.
+ * An image's build sees only its workspace, the local workspaces it depends on and the root files `npm ci` and the
+ * build read, so changes elsewhere in the monorepo keep its layers cached. Dependencies are installed from the
+ * manifests and the lockfile before the sources are copied (so that layer stays cached), workspaces are compiled in
+ * dependency order, and the final image holds only production dependencies and build output, runs as the `node`
+ * user, and carries OCI labels and a Docker healthcheck.
  */
 import { type Container, type Directory, type File, func, object } from "@dagger.io/dagger";
 import {
+  buildContext,
   devContainer,
   installFiles,
   nodeToolchain,
@@ -46,6 +49,7 @@ export class NodeService {
 
   /**
    * Production image of one workspace: production dependencies, build output, non-root user, labels, healthcheck.
+   * The build copies only the workspace, the local workspaces it depends on, the root manifests and `buildFiles`.
    *
    * @param workspace workspace directory relative to the root, e.g. apps/web
    * @param entrypoint script run by node, relative to the workspace
@@ -53,6 +57,7 @@ export class NodeService {
    * @param healthPath HTTP path that answers 2xx while the process is alive
    * @param revision commit the image is built from (org.opencontainers.image.revision)
    * @param sourceUrl URL of the source repository (org.opencontainers.image.source)
+   * @param buildFiles root files (glob patterns) the workspaces' builds read besides the manifests; default tsconfig*.json
    *
    * Example: dagger call -m modules/node-service --source=. image --workspace=apps/web --port=8080 publish --address=ttl.sh/web
    */
@@ -64,14 +69,15 @@ export class NodeService {
     healthPath = "/healthz",
     revision = "",
     sourceUrl = "",
+    buildFiles?: string[],
   ): Promise<Container> {
     const [{ workspaces }, lockfile] = await Promise.all([readWorkspaces(this.source), readLockfile(this.source)]);
     const order = runtimeWorkspaceOrder(workspaces, workspace);
     const target = workspaces.find((w) => w.path === order[order.length - 1]);
     if (!target) throw new Error(`${workspace} is not a workspace`);
-    return productionImage(this.source, await installFiles(this.source, workspaces), this.toolchain(), {
+    return productionImage(this.source, this.toolchain(), {
       workspace: target.path,
-      order,
+      context: buildContext(order, buildFiles),
       lockfile,
       entrypoint,
       metadata: workspaceMetadata(target, port, healthPath, { revision, source: sourceUrl }),
@@ -79,7 +85,8 @@ export class NodeService {
   }
 
   /**
-   * Runs one workspace's `npm test` in a container with every dependency installed; returns its output.
+   * Runs one workspace's `npm test` in a container with every dependency installed; returns its output. Tests see
+   * the whole source, since suites commonly read root test settings and helpers outside their workspace.
    *
    * @param workspace workspace directory relative to the root, e.g. packages/core
    *

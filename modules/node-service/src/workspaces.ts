@@ -33,8 +33,9 @@ export function workspacePatterns(root: PackageManifest): string[] {
 
 /**
  * Every file `npm ci` reads, in a stable order: root manifest, lockfile, optional install settings that exist, and
- * the manifest of EVERY workspace (npm checks the lockfile against all of them, so copying only the one being built
- * makes `npm ci` fail). Copying just these before the sources keeps the dependency layer cached until one changes.
+ * the manifest of each workspace given: all of them for the whole monorepo, or only those of a build context (npm
+ * installs what the lockfile says for the workspaces present and skips absent ones). Copying just these before the
+ * sources keeps the dependency layer cached until one changes.
  */
 export function installManifestPaths(workspacePaths: readonly string[], presentOptionalFiles: readonly string[] = []) {
   const optional = OPTIONAL_INSTALL_FILES.filter((file) => presentOptionalFiles.includes(file));
