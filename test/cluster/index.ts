@@ -9,6 +9,7 @@ export {
 } from "./src/cluster.js";
 export { type ClusterConfig, defaultClusterConfig } from "./src/config.js";
 export { ClusterError, type ClusterErrorKind } from "./src/errors.js";
+export { compactEtcd } from "./src/etcd.js";
 export { consoleLogger, type Logger, silentLogger } from "./src/log.js";
 export { fakeNodeLabel, fakeNodeName } from "./src/nodes.js";
 export { type StoppedComponent, stopComponent } from "./src/restart.js";

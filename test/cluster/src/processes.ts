@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ClusterError } from "./errors.js";
 
@@ -79,11 +79,27 @@ export async function stopProcess(
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     await sleep(100);
-    if (!(await isRunning(record))) return "stopped";
+    if (await exitedCompletely(record)) return "stopped";
   }
   process.kill(record.pid, "SIGKILL");
-  while (await isRunning(record)) await sleep(100);
+  while (!(await exitedCompletely(record))) await sleep(50);
   return "killed";
+}
+
+// The leader thread of a Go program shows as a zombie while its other threads are still exiting and holding the
+// shared file table (listening sockets among it); only when they are gone too is its port free again.
+async function exitedCompletely(record: ProcessRecord): Promise<boolean> {
+  try {
+    const [stat, tasks] = await Promise.all([
+      readFile(`/proc/${record.pid}/stat`, "utf8"),
+      readdir(`/proc/${record.pid}/task`),
+    ]);
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    if (state === "Z") return tasks.length <= 1;
+    return !(await isRunning(record)); // alive: ours still, or the pid was reaped and reused
+  } catch {
+    return true; // reaped: /proc/<pid> is gone
+  }
 }
 
 /** The last lines of a log file, for error messages. */
