@@ -32,7 +32,8 @@ export class ShopService {
   }
 
   /**
-   * The build stage: every dependency installed, the service and the workspaces it needs compiled to dist/.
+   * The build stage: only the service's slice of the repository (root manifests, its workspace and the local workspaces
+   * it depends on), their dependencies installed from the manifests, then compiled to dist/.
    *
    * Example: dagger call service --name=api build terminal
    */
