@@ -1,7 +1,7 @@
 // Server-side apply of rendered objects with our own field manager.
 import "./node-compat.js";
 import { CoreV1Api, type KubernetesObject, KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
-import { isNotFound, type KubeOptions, silentLogger, statusOf, toDeliveryError, withOutageRetry } from "./kube.js";
+import { isNotFound, type KubeOptions, silentLogger, statusOf, withOutageRetry } from "./kube.js";
 
 /** The field manager every apply of ours uses; rollbacks use the same name so ownership stays with us. */
 export const FIELD_MANAGER = "ecommerce-delivery";
@@ -40,21 +40,24 @@ export async function applyObjects(
   return applied;
 }
 
-/** Create a namespace if it does not exist; only a 404 counts as "missing". */
+/** Create a namespace if it does not exist; only a 404 counts as "missing". API outages are retried. */
 export async function ensureNamespace(name: string, options: KubeOptions): Promise<void> {
   const core = options.kubeConfig.makeApiClient(CoreV1Api);
+  const target = `Namespace ${name}`;
   try {
-    await core.readNamespace({ name });
+    await withOutageRetry(options, { action: "read", target }, () => core.readNamespace({ name }));
     return;
   } catch (err) {
-    if (!isNotFound(err)) throw toDeliveryError(err, options.kubeConfig, "read", `Namespace ${name}`);
+    if (!isNotFound(err)) throw err;
   }
   try {
-    await core.createNamespace({ body: { metadata: { name } } });
+    await withOutageRetry(options, { action: "create", target }, () =>
+      core.createNamespace({ body: { metadata: { name } } }),
+    );
     (options.logger ?? silentLogger).info(`created Namespace ${name}`);
   } catch (err) {
-    if (statusOf(err) === 409) return; // created by someone else in between
-    throw toDeliveryError(err, options.kubeConfig, "create", `Namespace ${name}`);
+    if (statusOf(err) === 409) return; // created by someone else in between (or by our own retried request)
+    throw err;
   }
 }
 

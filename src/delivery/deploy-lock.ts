@@ -4,7 +4,15 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { CoordinationV1Api, type V1Lease } from "@kubernetes/client-node";
 import { DeliveryError } from "./delivery-errors.js";
-import { isNotFound, type KubeOptions, silentLogger, statusOf, systemClock, toDeliveryError } from "./kube.js";
+import {
+  isNotFound,
+  type KubeOptions,
+  silentLogger,
+  statusOf,
+  systemClock,
+  toDeliveryError,
+  withOutageRetry,
+} from "./kube.js";
 
 /** Name of the Lease every deploy to a namespace takes. */
 export const DEPLOY_LOCK_NAME = "ecommerce-delivery-deploy";
@@ -106,10 +114,12 @@ export async function acquireDeployLock(options: DeployLockOptions): Promise<Dep
 
   async function read(): Promise<V1Lease | undefined> {
     try {
-      return await api.readNamespacedLease({ namespace, name: DEPLOY_LOCK_NAME });
+      return await withOutageRetry(options, { action: "read", target }, () =>
+        api.readNamespacedLease({ namespace, name: DEPLOY_LOCK_NAME }),
+      );
     } catch (err) {
       if (isNotFound(err)) return undefined;
-      throw toDeliveryError(err, kubeConfig, "read", target);
+      throw err;
     }
   }
 
@@ -119,24 +129,27 @@ export async function acquireDeployLock(options: DeployLockOptions): Promise<Dep
     const existing = await read();
     if (!existing) {
       try {
-        return await api.createNamespacedLease({
-          namespace,
-          body: {
-            apiVersion: "coordination.k8s.io/v1",
-            kind: "Lease",
-            metadata: { name: DEPLOY_LOCK_NAME, namespace },
-            spec: {
-              holderIdentity: holder,
-              leaseDurationSeconds: duration,
-              acquireTime: now,
-              renewTime: now,
-              leaseTransitions: 0,
+        return await withOutageRetry(options, { action: "create", target }, () =>
+          api.createNamespacedLease({
+            namespace,
+            body: {
+              apiVersion: "coordination.k8s.io/v1",
+              kind: "Lease",
+              metadata: { name: DEPLOY_LOCK_NAME, namespace },
+              spec: {
+                holderIdentity: holder,
+                leaseDurationSeconds: duration,
+                acquireTime: now,
+                renewTime: now,
+                leaseTransitions: 0,
+              },
             },
-          },
-        });
+          }),
+        );
       } catch (err) {
-        if (statusOf(err) === 409) return undefined; // created by another acquirer first
-        throw toDeliveryError(err, kubeConfig, "create", target);
+        // created by another acquirer first (or by our own retried request: the next read shows it is ours)
+        if (statusOf(err) === 409) return undefined;
+        throw err;
       }
     }
     const spec = existing.spec ?? {};
@@ -147,24 +160,26 @@ export async function acquireDeployLock(options: DeployLockOptions): Promise<Dep
     }
     try {
       // replace carries metadata.resourceVersion: a concurrent writer makes this a 409, never a double win
-      return await api.replaceNamespacedLease({
-        namespace,
-        name: DEPLOY_LOCK_NAME,
-        body: {
-          ...existing,
-          spec: {
-            ...spec,
-            holderIdentity: holder,
-            leaseDurationSeconds: duration,
-            acquireTime: now,
-            renewTime: now,
-            leaseTransitions: (spec.leaseTransitions ?? 0) + (spec.holderIdentity === holder ? 0 : 1),
+      return await withOutageRetry(options, { action: "take", target }, () =>
+        api.replaceNamespacedLease({
+          namespace,
+          name: DEPLOY_LOCK_NAME,
+          body: {
+            ...existing,
+            spec: {
+              ...spec,
+              holderIdentity: holder,
+              leaseDurationSeconds: duration,
+              acquireTime: now,
+              renewTime: now,
+              leaseTransitions: (spec.leaseTransitions ?? 0) + (spec.holderIdentity === holder ? 0 : 1),
+            },
           },
-        },
-      });
+        }),
+      );
     } catch (err) {
       if (statusOf(err) === 409) return undefined;
-      throw toDeliveryError(err, kubeConfig, "take", target);
+      throw err;
     }
   }
 

@@ -25,7 +25,15 @@ beforeAll(async () => {
   await createShopNamespace(kubeConfig, namespace, services);
   await deployRelease({ config, env: "dev", kubeConfig, release: { images: images("v1") }, timeoutMs: 90_000 });
 }, 120_000);
-afterAll(() => deleteNamespace(kubeConfig, namespace));
+// After a restart the controllers' and kwok's watches back off (up to 30 s each); the next test file must not
+// inherit that, so this file ends only when a fresh rollout goes through again.
+afterAll(async () => {
+  await applyObjects([demoDeployment(namespace, "v1", { name: "settle", progressDeadlineSeconds: 180 })], {
+    kubeConfig,
+  });
+  await waitForRollout(namespace, "settle", { kubeConfig, timeoutMs: 180_000 });
+  await deleteNamespace(kubeConfig, namespace);
+}, 200_000);
 
 /** A logger that kills the API server (as a crash would) when the release starts rolling `service`. */
 function crashApiServerAt(service: string) {
