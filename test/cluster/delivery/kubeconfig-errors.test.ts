@@ -91,12 +91,14 @@ describe("kubeconfig and API server errors", () => {
     async (label, detail) => {
       const server = label === "closed port" ? `https://127.0.0.1:${await closedPort()}` : label;
       const kubeConfig = loadKubeConfig(unreachableKubeconfig(server));
+      // requests that are safe to repeat retry an outage first: for 1 s here (30 s by default)
+      const options = { kubeConfig, apiOutageToleranceMs: 1_000 };
       for (const attempt of [
-        checkApiServer(kubeConfig),
-        applyObjects([demoDeployment("nowhere", "v1")], { kubeConfig }),
-        waitForRollout("nowhere", "demo", { kubeConfig, timeoutMs: 2_000 }),
+        () => checkApiServer(kubeConfig),
+        () => applyObjects([demoDeployment("nowhere", "v1")], options),
+        () => waitForRollout("nowhere", "demo", { ...options, timeoutMs: 2_000 }),
       ]) {
-        const err = oneLine(await attempt.catch((e: unknown) => e));
+        const err = oneLine(await attempt().catch((e: unknown) => e));
         if (process.env.DELIVERY_TEST_LOG) console.log(err.message);
         expect(err).toBeInstanceOf(ApiUnreachableError);
         expect(err.message).toBe(
