@@ -19,11 +19,12 @@ const runDir = dirname(inject("kubeconfig"));
 const { config, namespaces } = cliEnvironment("apiserver-restart", ["dev"], { progressDeadlineSeconds: 180 });
 const namespace = namespaces.dev ?? "";
 const services = Object.keys(config.services);
+const dev = { config, env: "dev", kubeConfig };
 const images = (version: string) => Object.fromEntries(services.map((s) => [s, fakeImage(config, s, version)]));
 
 beforeAll(async () => {
   await createShopNamespace(kubeConfig, namespace, services);
-  await deployRelease({ config, env: "dev", kubeConfig, release: { images: images("v1") }, timeoutMs: 90_000 });
+  await deployRelease({ ...dev, release: { images: images("v1") }, timeoutMs: 90_000 });
 }, 120_000);
 // After a restart the controllers' and kwok's watches back off (up to 30 s each); the next test file must not
 // inherit that, so this file ends only when a fresh rollout goes through again.
@@ -65,9 +66,7 @@ describe("an API server restart in the middle of a release", () => {
   it("a short outage is waited out: the release finishes and is recorded as current", async () => {
     const crash = crashApiServerAt("payments");
     const deploying = deployRelease({
-      config,
-      env: "dev",
-      kubeConfig,
+      ...dev,
       logger: crash.logger,
       release: { images: images("v2") },
       timeoutMs: 180_000,
@@ -81,7 +80,7 @@ describe("an API server restart in the middle of a release", () => {
     expect(crash.logs.some((l) => l.startsWith("WARN") && l.includes("cannot reach the Kubernetes API server"))).toBe(
       true,
     );
-    const status = await environmentStatus({ config, env: "dev", kubeConfig });
+    const status = await environmentStatus(dev);
     expect(status).toMatchObject({ currentRelease: result.release.id, matchesCurrentRelease: true });
     expect(status.releases.inProgress).toBeUndefined();
     for (const s of status.services) expect(s).toMatchObject({ image: images("v2")[s.service], readyReplicas: 1 });
@@ -90,9 +89,7 @@ describe("an API server restart in the middle of a release", () => {
   it("a longer outage than the tolerance fails clearly; the unfinished release stays recorded and the next deploy reports it", async () => {
     const crash = crashApiServerAt("payments");
     const deploying = deployRelease({
-      config,
-      env: "dev",
-      kubeConfig,
+      ...dev,
       logger: crash.logger,
       release: { images: images("v3") },
       timeoutMs: 60_000,
@@ -113,20 +110,18 @@ describe("an API server restart in the middle of a release", () => {
     );
 
     // back up: the release that died half-way is on record, with who started it
-    const during = await environmentStatus({ config, env: "dev", kubeConfig });
+    const during = await environmentStatus(dev);
     expect(during.releases.inProgress?.images).toEqual(images("v3"));
     expect(during.currentRelease).not.toBe(during.releases.inProgress?.id);
 
     // the next deploy waits out the dead deploy's lease, records the interrupted release as failed, and finishes
     const next = await deployRelease({
-      config,
-      env: "dev",
-      kubeConfig,
+      ...dev,
       release: { images: images("v3") },
       timeoutMs: 150_000,
       lockTimeoutMs: 30_000,
     });
-    const after = await environmentStatus({ config, env: "dev", kubeConfig });
+    const after = await environmentStatus(dev);
     expect(after).toMatchObject({ currentRelease: next.release.id, matchesCurrentRelease: true });
     expect(after.releases.inProgress).toBeUndefined();
     expect(after.releases.lastFailed?.error).toMatch(/^interrupted: the deploy by ".+" ended before finishing/);
