@@ -9,14 +9,14 @@ import { deployRelease, ReleaseFailedError } from "../../../src/delivery/release
 import { waitForRollout } from "../../../src/delivery/rollout-status.js";
 import { environmentStatus } from "../../../src/delivery/status.js";
 import { compactEtcd, type StoppedComponent, stopComponent } from "../index.js";
-import { cliEnvironment } from "./cli-fixture.js";
+import { testEnvironment } from "./environment-fixture.js";
 import { createShopNamespace, deleteNamespace, demoDeployment, fakeImage, IMAGE, testKubeConfig } from "./helpers.js";
 
 const kubeConfig = testKubeConfig();
 const runDir = dirname(inject("kubeconfig"));
 // Controllers and kwok back off for up to tens of seconds after an API server restart; a progress deadline shorter
 // than that would (rightly) fail the rollout, which is not what these tests are about.
-const { config, namespaces } = cliEnvironment("apiserver-restart", ["dev"], { progressDeadlineSeconds: 180 });
+const { config, namespaces } = testEnvironment("apiserver-restart", ["dev"], { progressDeadlineSeconds: 180 });
 const namespace = namespaces.dev ?? "";
 const services = Object.keys(config.services);
 const dev = { config, env: "dev", kubeConfig };

@@ -1,17 +1,16 @@
 // The deliver CLI, spawned as a user runs it: one-line errors with exit 1 for bad input and unreachable clusters,
 // and a scale that works against the real cluster.
 
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { imageName } from "../../../src/config/index.js";
 import { applyObjects } from "../../../src/delivery/apply.js";
 import { waitForRollout } from "../../../src/delivery/rollout-status.js";
-import { cliEnvironment, closedPort, expectOneLineError } from "./cli-fixture.js";
+import { closedPort, expectOneLineError, testEnvironment, writeUnreachableKubeconfig } from "./environment-fixture.js";
 import { deleteNamespace, demoDeployment, readDeployment, testKubeConfig } from "./helpers.js";
 
 const kubeConfig = testKubeConfig();
-const { dir, config, namespaces, deliver } = cliEnvironment("deliver-cli", ["dev"]);
+const { dir, config, namespaces, deliver } = testEnvironment("deliver-cli", ["dev"]);
 const namespace = namespaces.dev ?? "";
 
 afterAll(async () => {
@@ -66,17 +65,7 @@ describe("deliver CLI", () => {
 
   it("an unreachable API server (a freshly closed port) is a one-line error naming the server, exit 1", async () => {
     const server = `https://127.0.0.1:${await closedPort()}`;
-    const file = join(dir, "unreachable");
-    writeFileSync(
-      file,
-      `apiVersion: v1
-kind: Config
-clusters: [{name: nowhere, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]
-users: [{name: nobody, user: {token: x}}]
-contexts: [{name: nowhere, context: {cluster: nowhere, user: nobody}}]
-current-context: nowhere
-`,
-    );
+    const file = writeUnreachableKubeconfig(dir, server);
     for (const args of [
       ["scale", "--env", "dev", "--service", "api", "--replicas", "2"],
       ["promote", "--from", "staging", "--to", "prod", "--print"],

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { EnvironmentStatus } from "../../../src/delivery/status.js";
-import { cliEnvironment } from "./cli-fixture.js";
+import { testEnvironment } from "./environment-fixture.js";
 import {
   createShopNamespace,
   deleteNamespace,
@@ -16,7 +16,7 @@ import {
 } from "./helpers.js";
 
 const kubeConfig = testKubeConfig();
-const { config, namespaces, deliver } = cliEnvironment("deploy-cli", ["dev"], { progressDeadlineSeconds: 10 });
+const { config, namespaces, deliver } = testEnvironment("deploy-cli", ["dev"], { progressDeadlineSeconds: 10 });
 const namespace = namespaces.dev ?? "";
 const services = Object.keys(config.services);
 const image = (service: string, version: string, tag?: string) => fakeImage(config, service, version, tag);

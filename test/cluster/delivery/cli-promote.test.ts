@@ -3,11 +3,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { imageName } from "../../../src/config/index.js";
 import { applyObjects } from "../../../src/delivery/apply.js";
-import { cliEnvironment } from "./cli-fixture.js";
+import { testEnvironment } from "./environment-fixture.js";
 import { deleteNamespace, demoDeployment, readDeployment, testKubeConfig } from "./helpers.js";
 
 const kubeConfig = testKubeConfig();
-const { config, namespaces, deliver } = cliEnvironment("promote", ["staging", "prod"]);
+const { config, namespaces, deliver } = testEnvironment("promote", ["staging", "prod"]);
 const staging = namespaces.staging ?? "";
 const prod = namespaces.prod ?? "";
 

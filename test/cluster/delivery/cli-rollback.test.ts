@@ -3,11 +3,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { applyObjects } from "../../../src/delivery/apply.js";
 import { lastRollback } from "../../../src/delivery/rollback.js";
 import { waitForRollout } from "../../../src/delivery/rollout-status.js";
-import { cliEnvironment } from "./cli-fixture.js";
+import { testEnvironment } from "./environment-fixture.js";
 import { deleteNamespace, demoDeployment, IMAGE, readDeployment, testKubeConfig } from "./helpers.js";
 
 const kubeConfig = testKubeConfig();
-const { namespaces, deliver } = cliEnvironment("deliver-rollback", ["staging"]);
+const { namespaces, deliver } = testEnvironment("deliver-rollback", ["staging"]);
 const namespace = namespaces.staging ?? "";
 
 afterAll(async () => {

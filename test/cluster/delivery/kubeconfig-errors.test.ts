@@ -1,6 +1,5 @@
 // Bad kubeconfigs and an unreachable API server each give a one-line error that says what to fix.
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,36 +11,15 @@ import {
 } from "../../../src/delivery/delivery-errors.js";
 import { checkApiServer, loadKubeConfig } from "../../../src/delivery/kube.js";
 import { waitForRollout } from "../../../src/delivery/rollout-status.js";
+import { closedPort, writeUnreachableKubeconfig } from "./environment-fixture.js";
 import { demoDeployment, testKubeConfig } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "delivery-kubeconfig-"));
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 const oneLine = (err: unknown) => {
   expect((err as Error).message).not.toContain("\n");
   return err as Error;
 };
-
-function unreachableKubeconfig(server: string): string {
-  const path = join(dir, `unreachable-${server.replace(/\W/g, "-")}`);
-  writeFileSync(
-    path,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: nowhere, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]
-users: [{name: nobody, user: {token: x}}]
-contexts: [{name: nowhere, context: {cluster: nowhere, user: nobody}}]
-current-context: nowhere
-`,
-  );
-  return path;
-}
 
 describe("kubeconfig and API server errors", () => {
   it("a missing kubeconfig names the path and what to pass", () => {
@@ -90,7 +68,7 @@ describe("kubeconfig and API server errors", () => {
     "an unreachable API server (%s) says which server and what to check, for every operation",
     async (label, detail) => {
       const server = label === "closed port" ? `https://127.0.0.1:${await closedPort()}` : label;
-      const kubeConfig = loadKubeConfig(unreachableKubeconfig(server));
+      const kubeConfig = loadKubeConfig(writeUnreachableKubeconfig(dir, server));
       // requests that are safe to repeat retry an outage first: for 1 s here (30 s by default)
       const options = { kubeConfig, apiOutageToleranceMs: 1_000 };
       for (const attempt of [

@@ -1,41 +1,24 @@
 // A release rolls all four services in dependency order; a crash in one rolls it back together with the
 // services this release had already changed, and the releases ConfigMap and status tell the story.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import "../../../src/delivery/node-compat.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PipelineConfig, parsePipelineConfig } from "../../../src/config/index.js";
 import { deployRelease, ReleaseFailedError } from "../../../src/delivery/release-deploy.js";
 import { environmentStatus } from "../../../src/delivery/status.js";
-import {
-  createShopNamespace,
-  deleteNamespace,
-  fakeImage,
-  readDeployment,
-  testKubeConfig,
-  uniqueNamespace,
-} from "./helpers.js";
+import { testEnvironment } from "./environment-fixture.js";
+import { createShopNamespace, deleteNamespace, fakeImage, readDeployment, testKubeConfig } from "./helpers.js";
 
-const PIPELINE = fileURLToPath(new URL("../../../pipeline.yaml", import.meta.url));
 const SERVICES = ["api", "payments", "checkout", "storefront"] as const;
 const ENV = "dev";
 
-function configFor(namespace: string): PipelineConfig {
-  const config = structuredClone(parsePipelineConfig(readFileSync(PIPELINE, "utf8"), PIPELINE));
-  config.environments[ENV].namespace = namespace;
-  config.environments[ENV].rollout.progressDeadlineSeconds = 10;
-  return config;
-}
-
+const kubeConfig = testKubeConfig();
+const { config, namespaces } = testEnvironment("release-deploy", [ENV], { progressDeadlineSeconds: 10 });
+const namespace = namespaces[ENV] ?? "";
 const image = (service: string, version: string, tag?: string) => fakeImage(config, service, version, tag);
 
 function images(version: string, overrides: Record<string, string> = {}): Record<string, string> {
   return { ...Object.fromEntries(SERVICES.map((s) => [s, image(s, version)])), ...overrides };
 }
 
-const kubeConfig = testKubeConfig();
-const namespace = uniqueNamespace("release-deploy");
-const config = configFor(namespace);
 const logs: string[] = [];
 const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(`WARN ${m}`) };
 const options = { config, env: ENV, kubeConfig, logger, timeoutMs: 90_000 };

@@ -1,52 +1,23 @@
 // Two deploys to one environment never interleave: the deploy Lease serialises them, a waiter that runs out
 // of patience names the holder, an expired lease is taken over, and racing acquirers have exactly one winner.
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import "../../../src/delivery/node-compat.js";
-import { CoordinationV1Api, CoreV1Api } from "@kubernetes/client-node";
+import { CoordinationV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PipelineConfig, parsePipelineConfig } from "../../../src/config/index.js";
 import { acquireDeployLock, DEPLOY_LOCK_NAME, DeployLockTimeoutError } from "../../../src/delivery/deploy-lock.js";
 import { deployRelease } from "../../../src/delivery/release-deploy.js";
 import { environmentStatus } from "../../../src/delivery/status.js";
-import { deleteNamespace, testKubeConfig, uniqueNamespace } from "./helpers.js";
+import { testEnvironment } from "./environment-fixture.js";
+import { createShopNamespace, deleteNamespace, fakeImage, testKubeConfig, uniqueNamespace } from "./helpers.js";
 
-const PIPELINE = fileURLToPath(new URL("../../../pipeline.yaml", import.meta.url));
 const SERVICES = ["api", "payments", "checkout", "storefront"] as const;
 const ENV = "dev";
 
-function configFor(namespace: string): PipelineConfig {
-  const config = structuredClone(parsePipelineConfig(readFileSync(PIPELINE, "utf8"), PIPELINE));
-  config.environments[ENV].namespace = namespace;
-  config.environments[ENV].rollout.progressDeadlineSeconds = 10;
-  return config;
-}
-
-function images(version: string): Record<string, string> {
-  return Object.fromEntries(
-    SERVICES.map((s) => [
-      s,
-      `127.0.0.1:5000/shop/${s}@sha256:${createHash("sha256").update(`${s}-${version}`).digest("hex")}`,
-    ]),
-  );
-}
-
 const kubeConfig = testKubeConfig();
-const namespace = uniqueNamespace("release-lock");
-const config = configFor(namespace);
+const { config, namespaces: created } = testEnvironment("release-lock", [ENV], { progressDeadlineSeconds: 10 });
+const namespace = created[ENV] ?? "";
 const namespaces = [namespace];
-
-async function makeNamespace(name: string): Promise<void> {
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  await core.createNamespace({ body: { metadata: { name } } });
-  for (const s of SERVICES) {
-    await core.createNamespacedSecret({
-      namespace: name,
-      body: { metadata: { name: `${s}-secrets`, namespace: name } },
-    });
-  }
-}
+const images = (version: string) => Object.fromEntries(SERVICES.map((s) => [s, fakeImage(config, s, version)]));
+const makeNamespace = (name: string) => createShopNamespace(kubeConfig, name, SERVICES);
 
 beforeAll(async () => {
   await makeNamespace(namespace);

@@ -1,5 +1,5 @@
-// The deliver CLI as a user runs it, against a private copy of pipeline.yaml whose environments live in
-// namespaces of this test, with a copy of the test cluster's kubeconfig.
+// A private copy of pipeline.yaml whose environments live in namespaces of this test, a copy of the test cluster's
+// kubeconfig, and the deliver CLI run as a user runs it against both.
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
@@ -19,7 +19,7 @@ export interface CliRun {
   stderr: string;
 }
 
-export interface CliEnvironment {
+export interface TestEnvironment {
   dir: string;
   kubeconfigFile: string;
   configFile: string;
@@ -34,11 +34,11 @@ export interface CliEnvironment {
  * A temporary directory with the kubeconfig and a pipeline.yaml in which each of `envs` gets a namespace of its own
  * (`<prefix>-<env>-<random>`) and, if given, a shorter progress deadline.
  */
-export function cliEnvironment(
+export function testEnvironment(
   prefix: string,
   envs: readonly string[],
   options: { progressDeadlineSeconds?: number } = {},
-): CliEnvironment {
+): TestEnvironment {
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const kubeconfigFile = join(dir, "kubeconfig");
   writeFileSync(kubeconfigFile, readFileSync(inject("kubeconfig"), "utf8"));
@@ -95,4 +95,20 @@ export async function closedPort(): Promise<number> {
   const { port } = srv.address() as AddressInfo;
   await new Promise((resolve) => srv.close(resolve));
   return port;
+}
+
+/** A kubeconfig (written into `dir`) whose cluster is `server` and whose user is nobody. */
+export function writeUnreachableKubeconfig(dir: string, server: string): string {
+  const path = join(dir, `unreachable-${server.replace(/\W/g, "-")}`);
+  writeFileSync(
+    path,
+    `apiVersion: v1
+kind: Config
+clusters: [{name: nowhere, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]
+users: [{name: nobody, user: {token: x}}]
+contexts: [{name: nowhere, context: {cluster: nowhere, user: nobody}}]
+current-context: nowhere
+`,
+  );
+  return path;
 }
