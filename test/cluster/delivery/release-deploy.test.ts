@@ -87,7 +87,9 @@ describe("deployRelease", () => {
     expect(failed.rolledBack).toEqual(["checkout", "payments", "api"]);
     expect(failed.rollbackFailures).toEqual([]);
     expect(failed.message).toMatch(
-      /^release \w{12} to dev \(release-deploy-\w+\) failed at checkout: deploy of checkout \(release-deploy-\w+\) failed at revision 3: ProgressDeadlineExceeded \(.*\); rolled back, now serving revision 4 \(the template of revision 2, [^)]*checkout@sha256:\w{64}\); rolled back: checkout, payments, api$/,
+      new RegExp(
+        `^release \\w{12} to dev \\(${namespace}\\) failed at checkout: deploy of checkout \\(${namespace}\\) failed at revision 3: ProgressDeadlineExceeded \\(.*\\); rolled back, now serving revision 4 \\(the template of revision 2, [^)]*checkout@sha256:\\w{64}\\); rolled back: checkout, payments, api$`,
+      ),
     );
 
     const status = await environmentStatus({ config, env: ENV, kubeConfig });
