@@ -1,6 +1,7 @@
 // Engine-free: the deliver CLI's command lines for one environment, checked before a container starts, and the one
 // line of its stderr that says why it failed.
 import type { PipelineConfig } from "../config/index.js";
+import { serviceOfImage } from "../delivery/manifests/release.js";
 
 /** The deliver CLI as the pipeline's containers run it, from the repository root (pipeline.yaml in the workdir). */
 export const DELIVER_COMMAND = ["node_modules/.bin/tsx", "--conditions=source", "src/cli/deliver.ts"] as const;
@@ -18,7 +19,7 @@ export function deliveryTargets(config: PipelineConfig): DeliveryTargets {
 
 /** What `deploy` releases. */
 export interface DeployRequest {
-  /** `service=image@sha256:<digest>`, one per service. */
+  /** `service=image@sha256:<digest>`, or the bare reference publish prints (its repository ends with the service). */
   readonly images: readonly string[];
   /** Recorded with the release; the CLI picks one when absent. */
   readonly revision?: string;
@@ -97,12 +98,17 @@ const SERVICE_IMAGE = /^([a-z0-9][a-z0-9-]*)=(\S+)$/;
 const PINNED = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
 
 function imagePairs(targets: DeliveryTargets, images: readonly string[]): string[] {
-  if (images.length === 0) throw new Error("images: give at least one service=image@sha256:<digest>");
+  if (images.length === 0) throw new Error("images: give at least one [service=]image@sha256:<digest>");
   const seen = new Set<string>();
   return images.map((pair) => {
-    const match = SERVICE_IMAGE.exec(pair.trim());
+    const trimmed = pair.trim();
+    // a bare reference, as publish prints it, is for the service its repository ends with
+    const match =
+      SERVICE_IMAGE.exec(trimmed) ?? (PINNED.test(trimmed) ? [trimmed, serviceOfImage(trimmed), trimmed] : null);
     if (!match) {
-      throw new Error(`images: "${pair}" is not service=image (e.g. api=registry.example.com/shop/api@sha256:…)`);
+      throw new Error(
+        `images: "${pair}" is neither service=image nor an image pinned by digest (e.g. api=registry.example.com/shop/api@sha256:…)`,
+      );
     }
     const [, service = "", image = ""] = match;
     if (!targets.services.includes(service)) {

@@ -4,16 +4,22 @@ import { z } from "zod";
 import type { PipelineConfig } from "../../config/index.js";
 import { DeliveryError } from "../../delivery/errors.js";
 import type { Logger } from "../../delivery/kube.js";
-import { assertEnvironment, parseReleaseImages, type ReleaseInput } from "../../delivery/manifests/index.js";
+import {
+  assertEnvironment,
+  parseReleaseImages,
+  type ReleaseInput,
+  serviceOfImage,
+} from "../../delivery/manifests/index.js";
 import { deployRelease, type ReleaseRecord, readReleaseRecords } from "../../delivery/release-deploy.js";
 import type { Command } from "../runner.js";
 import { UsageError } from "../usage.js";
 import { COMMON_OPTIONS, connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
 
-export const DEPLOY_USAGE = `  deliver deploy --env <env> (--image <service>=<image@sha256:...> ... | --release <file.json>)
+export const DEPLOY_USAGE = `  deliver deploy --env <env> (--image [<service>=]<image@sha256:...> ... | --release <file.json>)
                  [--revision <label>] [--git-sha <sha>] [--force] [--lock-timeout <seconds>]
                         roll a release out service by service in dependency order; a failure rolls back
-                        what the release changed. Services not given keep the environment's current image.
+                        what the release changed. Services not given keep the environment's current image;
+                        an image without <service>= is for the service its repository ends with.
                         --release: JSON {"images": {"<service>": "<image>"}, "revision"?, "gitSha"?}
                         --force: deploy images an earlier rollback marked as bad`;
 
@@ -74,17 +80,23 @@ export const deploy: Command = async (args, io) => {
   }
 };
 
-/** `--image api=host/shop/api@sha256:…` pairs, each service once. */
+/**
+ * `--image api=host/shop/api@sha256:…` pairs, each service once; a bare reference (as publish prints it) names its
+ * service by the last part of its repository.
+ */
 export function imagePairs(pairs: readonly string[]): Record<string, string> {
   const images: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf("=");
-    if (at <= 0 || at === pair.length - 1) {
-      throw new UsageError(`--image "${pair}" must be <service>=<image reference>`);
+    const service = at < 0 ? serviceOfImage(pair) : pair.slice(0, at);
+    const image = pair.slice(at + 1);
+    if (!service || !image) {
+      throw new UsageError(
+        `--image "${pair}" must be <service>=<image reference>, or a reference to <registry>/.../<service>`,
+      );
     }
-    const service = pair.slice(0, at);
     if (Object.hasOwn(images, service)) throw new UsageError(`--image names ${service} twice`);
-    images[service] = pair.slice(at + 1);
+    images[service] = image;
   }
   return images;
 }

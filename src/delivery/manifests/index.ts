@@ -22,6 +22,7 @@ export {
   type Release,
   type ReleaseImage,
   type ReleaseInput,
+  serviceOfImage,
 } from "./release.js";
 export { type ManifestObject, renderRelease, renderServiceManifests, type ServiceManifests } from "./render.js";
 export { toApiObject } from "./wire.js";

@@ -46,6 +46,15 @@ export function assertEnvironment(config: PipelineConfig, env: string): asserts 
   }
 }
 
+/**
+ * The service an image is for, by this project's naming (`imageName`): the last path component of its repository,
+ * as in `127.0.0.1:5000/shop/api:v1@sha256:…` → `api`. Undefined when the reference has no name.
+ */
+export function serviceOfImage(reference: string): string | undefined {
+  const name = reference.split("@")[0] ?? "";
+  return name.slice(name.lastIndexOf("/") + 1).split(":")[0] || undefined;
+}
+
 /** Validates the images given for some services: each service declared, each image in its repository, pinned by digest. */
 export function parseReleaseImages(
   config: PipelineConfig,

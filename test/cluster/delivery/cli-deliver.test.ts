@@ -106,9 +106,11 @@ describe("deliver CLI", () => {
         'unknown environment "qa" (pipeline.yaml declares: dev, staging, prod)',
       );
     }
-    const usage = await deliver(["deploy", "--env", "dev", "--image", "api"]);
+    const usage = await deliver(["deploy", "--env", "dev", "--image", "api="]);
     expect(usage.code).toBe(2);
-    expect(usage.stderr.split("\n")[0]).toBe('--image "api" must be <service>=<image reference>');
+    expect(usage.stderr.split("\n")[0]).toBe(
+      '--image "api=" must be <service>=<image reference>, or a reference to <registry>/.../<service>',
+    );
   });
 
   it("a usage error exits 2", async () => {

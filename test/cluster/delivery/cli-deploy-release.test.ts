@@ -48,7 +48,9 @@ describe("deliver deploy, status and rollback of a whole release", () => {
     expect(first.stdout.split("\n")[0]).toBe(
       `deployed release ${v1} to dev (${namespace}); changed: api, payments, checkout, storefront`,
     );
-    const second = await deliver(["deploy", "--env", "dev", ...imageArgs("v2"), "--revision", "build-2"]);
+    // bare references, as publish prints them: each is for the service its repository ends with
+    const bare = services.flatMap((s) => ["--image", image(s, "v2")]);
+    const second = await deliver(["deploy", "--env", "dev", ...bare, "--revision", "build-2"]);
     expect(second.code, second.stderr).toBe(0);
     v2 = /^deployed release ([0-9a-f]{12}) /.exec(second.stdout)?.[1] ?? "";
     expect(second.stdout).toContain(`  checkout     revision 2  ${image("checkout", "v2")}`);

@@ -47,13 +47,26 @@ describe("deliver command lines for an environment", () => {
     expect(args).not.toContain("--force");
   });
 
+  it("deploy takes the bare references publish prints, each for the service its repository ends with", () => {
+    expect(deployArgs(targets, "dev", { images: [API, CHECKOUT] })).toEqual([
+      "deploy",
+      "--env=dev",
+      `--image=api=${API}`,
+      `--image=checkout=${CHECKOUT}`,
+    ]);
+  });
+
   it("deploy refuses image lists it cannot release, naming the bad pair", () => {
     const deploy =
       (...images: string[]) =>
       () =>
         deployArgs(targets, "dev", { images });
-    expect(deploy()).toThrow("images: give at least one service=image@sha256:<digest>");
-    expect(deploy(API)).toThrow(`images: "${API}" is not service=image`);
+    expect(deploy()).toThrow("images: give at least one [service=]image@sha256:<digest>");
+    expect(deploy("127.0.0.1:5000/shop/api:1.0")).toThrow(
+      'images: "127.0.0.1:5000/shop/api:1.0" is neither service=image nor an image pinned by digest',
+    );
+    expect(deploy(`127.0.0.1:5000/shop/cart@sha256:${"a".repeat(64)}`)).toThrow("names no service of pipeline.yaml");
+    expect(deploy(API, `api=${API}`)).toThrow("images: api is given more than once");
     expect(deploy(`cart=${API}`)).toThrow(
       `images: "cart=${API}" names no service of pipeline.yaml (it declares: storefront, api, checkout, payments)`,
     );
