@@ -4,7 +4,7 @@ import { rollbackDeployment } from "../../delivery/rollback.js";
 import { serviceTarget } from "../../delivery/scale.js";
 import type { Command } from "../runner.js";
 import { UsageError } from "../usage.js";
-import { COMMON_OPTIONS, connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
+import { connect, loadConfig, progressLogger, required, SERVICE_OPTIONS, timeoutMs } from "./shared.js";
 
 export const ROLLBACK_USAGE = `  deliver rollback --env <env> [--service <service> [--to-revision <n>]]
                         one service: restore its previous (or the given) revision, as kubectl rollout undo;
@@ -14,9 +14,7 @@ export const rollback: Command = async (args, io) => {
   const { values } = parseArgs({
     args,
     options: {
-      ...COMMON_OPTIONS,
-      env: { type: "string" },
-      service: { type: "string" },
+      ...SERVICE_OPTIONS,
       "to-revision": { type: "string" },
     },
   });

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { checkReplicas, scaleService, serviceTarget } from "../../delivery/scale.js";
 import type { Command } from "../runner.js";
-import { COMMON_OPTIONS, connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
+import { connect, loadConfig, progressLogger, required, SERVICE_OPTIONS, timeoutMs } from "./shared.js";
 
 export const SCALE_USAGE = `  deliver scale --env <env> --service <service> --replicas <n> [--no-wait]
                         set the replica count through the scale subresource
@@ -11,9 +11,7 @@ export const scale: Command = async (args, io) => {
   const { values } = parseArgs({
     args,
     options: {
-      ...COMMON_OPTIONS,
-      env: { type: "string" },
-      service: { type: "string" },
+      ...SERVICE_OPTIONS,
       replicas: { type: "string" },
       "no-wait": { type: "boolean" },
     },

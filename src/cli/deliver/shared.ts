@@ -13,6 +13,13 @@ export const COMMON_OPTIONS = {
   timeout: { type: "string" },
 } as const;
 
+/** The flags of a command that acts on one service of one environment (its service may be optional). */
+export const SERVICE_OPTIONS = {
+  ...COMMON_OPTIONS,
+  env: { type: "string" },
+  service: { type: "string" },
+} as const;
+
 export const COMMON_USAGE = `Common options:
   --kubeconfig <file>   default $KUBECONFIG
   --config <file>       default pipeline.yaml
