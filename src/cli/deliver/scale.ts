@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { checkReplicas, scaleService, serviceTarget } from "../../delivery/scale.js";
 import type { Command } from "../runner.js";
+import { UsageError } from "../usage.js";
 import { connect, loadConfig, progressLogger, required, SERVICE_OPTIONS, timeoutMs } from "./shared.js";
 
 export const SCALE_USAGE = `  deliver scale --env <env> --service <service> --replicas <n> [--no-wait]
@@ -19,7 +20,8 @@ export const scale: Command = async (args, io) => {
   const env = required(values.env, "--env");
   const service = required(values.service, "--service");
   const replicasText = required(values.replicas, "--replicas");
-  const replicas = /^-?\d+$/.test(replicasText) ? Number(replicasText) : Number.NaN;
+  if (!/^-?\d+$/.test(replicasText)) throw new UsageError(`--replicas must be a whole number, got "${replicasText}"`);
+  const replicas = Number(replicasText);
   const config = await loadConfig(values.config);
   serviceTarget(config, env, service);
   checkReplicas(replicas);

@@ -117,6 +117,9 @@ describe("deliver CLI", () => {
     const run = await deliver(["scale", "--env", "dev"]);
     expect(run.code).toBe(2);
     expect(run.stderr.split("\n")[0]).toBe("missing --service");
+    const notANumber = await deliver(["scale", "--env", "dev", "--service", "api", "--replicas", "x"]);
+    expect(notANumber.code).toBe(2);
+    expect(notANumber.stderr.split("\n")[0]).toBe('--replicas must be a whole number, got "x"');
   });
 
   it("scales a Deployment on the cluster and waits for it", async () => {
