@@ -1,7 +1,7 @@
 // Engine-free: the deliver CLI's command lines for one environment, checked before a container starts, and the one
 // line of its stderr that says why it failed.
 import type { PipelineConfig } from "../config/index.js";
-import { serviceOfImage } from "../delivery/manifests/release.js";
+import { parseImagePair } from "../delivery/manifests/release.js";
 
 /** The deliver CLI as the pipeline's containers run it, from the repository root (pipeline.yaml in the workdir). */
 export const DELIVER_COMMAND = ["node_modules/.bin/tsx", "--conditions=source", "src/cli/deliver.ts"] as const;
@@ -94,7 +94,6 @@ export function deliverFailure(args: readonly string[], exitCode: number, stderr
   return `deliver ${args[0] ?? ""} failed (exit ${exitCode}): ${line}`;
 }
 
-const SERVICE_IMAGE = /^([a-z0-9][a-z0-9-]*)=(\S+)$/;
 const PINNED = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
 
 function imagePairs(targets: DeliveryTargets, images: readonly string[]): string[] {
@@ -102,15 +101,14 @@ function imagePairs(targets: DeliveryTargets, images: readonly string[]): string
   const seen = new Set<string>();
   return images.map((pair) => {
     const trimmed = pair.trim();
-    // a bare reference, as publish prints it, is for the service its repository ends with
-    const match =
-      SERVICE_IMAGE.exec(trimmed) ?? (PINNED.test(trimmed) ? [trimmed, serviceOfImage(trimmed), trimmed] : null);
-    if (!match) {
+    // a bare reference must be pinned to say which service it is for
+    const parsed = trimmed.includes("=") || PINNED.test(trimmed) ? parseImagePair(trimmed) : undefined;
+    if (!parsed) {
       throw new Error(
         `images: "${pair}" is neither service=image nor an image pinned by digest (e.g. api=registry.example.com/shop/api@sha256:…)`,
       );
     }
-    const [, service = "", image = ""] = match;
+    const { service, image } = parsed;
     if (!targets.services.includes(service)) {
       const known = targets.services.join(", ");
       throw new Error(`images: "${pair}" names no service of pipeline.yaml (it declares: ${known})`);

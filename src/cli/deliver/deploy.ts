@@ -6,9 +6,9 @@ import { DeliveryError } from "../../delivery/errors.js";
 import type { Logger } from "../../delivery/kube.js";
 import {
   assertEnvironment,
+  parseImagePair,
   parseReleaseImages,
   type ReleaseInput,
-  serviceOfImage,
 } from "../../delivery/manifests/index.js";
 import { deployRelease, type ReleaseRecord, readReleaseRecords } from "../../delivery/release-deploy.js";
 import type { Command } from "../runner.js";
@@ -87,16 +87,14 @@ export const deploy: Command = async (args, io) => {
 export function imagePairs(pairs: readonly string[]): Record<string, string> {
   const images: Record<string, string> = {};
   for (const pair of pairs) {
-    const at = pair.indexOf("=");
-    const service = at < 0 ? serviceOfImage(pair) : pair.slice(0, at);
-    const image = pair.slice(at + 1);
-    if (!service || !image) {
+    const parsed = parseImagePair(pair);
+    if (!parsed) {
       throw new UsageError(
         `--image "${pair}" must be <service>=<image reference>, or a reference to <registry>/.../<service>`,
       );
     }
-    if (Object.hasOwn(images, service)) throw new UsageError(`--image names ${service} twice`);
-    images[service] = image;
+    if (Object.hasOwn(images, parsed.service)) throw new UsageError(`--image names ${parsed.service} twice`);
+    images[parsed.service] = parsed.image;
   }
   return images;
 }

@@ -17,12 +17,12 @@ export {
 export { callersOf, dependencyOrder, isPublic } from "./order.js";
 export {
   assertEnvironment,
+  parseImagePair,
   parseRelease,
   parseReleaseImages,
   type Release,
   type ReleaseImage,
   type ReleaseInput,
-  serviceOfImage,
 } from "./release.js";
 export { type ManifestObject, renderRelease, renderServiceManifests, type ServiceManifests } from "./render.js";
 export { toApiObject } from "./wire.js";

@@ -47,12 +47,16 @@ export function assertEnvironment(config: PipelineConfig, env: string): asserts 
 }
 
 /**
- * The service an image is for, by this project's naming (`imageName`): the last path component of its repository,
- * as in `127.0.0.1:5000/shop/api:v1@sha256:…` → `api`. Undefined when the reference has no name.
+ * One `--image` value: `service=reference`, or a bare reference (as publish prints it), which is for the service its
+ * repository ends with (`127.0.0.1:5000/shop/api:v1@sha256:…` → api). Undefined when neither names a service and an
+ * image. Only splits: parseReleaseImages checks the reference.
  */
-export function serviceOfImage(reference: string): string | undefined {
-  const name = reference.split("@")[0] ?? "";
-  return name.slice(name.lastIndexOf("/") + 1).split(":")[0] || undefined;
+export function parseImagePair(pair: string): { service: string; image: string } | undefined {
+  const at = pair.indexOf("=");
+  const image = pair.slice(at + 1);
+  const name = image.split("@")[0] ?? "";
+  const service = at < 0 ? name.slice(name.lastIndexOf("/") + 1).split(":")[0] : pair.slice(0, at);
+  return service && image ? { service, image } : undefined;
 }
 
 /** Validates the images given for some services: each service declared, each image in its repository, pinned by digest. */
