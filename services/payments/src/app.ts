@@ -2,12 +2,16 @@ import { fileURLToPath } from "node:url";
 import { createPool, createServiceApp, runMigrations, type ServiceApp } from "@shop/service-kit";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
+import { crashHook } from "./fault-injection.js";
 import { createPaymentMetrics } from "./metrics.js";
 import { createChargeService } from "./payments/charge.js";
 import { InFlightWork } from "./payments/in-flight.js";
 import { createRefundService } from "./payments/refund.js";
+import { createStaleSettler } from "./payments/settle-stale.js";
+import { startSettlementSweep } from "./payments/settlement-sweep.js";
 import type { PaymentProvider } from "./provider/provider.js";
 import { createSandboxProvider } from "./provider/sandbox.js";
+import { createSandboxLedger } from "./provider/sandbox-ledger.js";
 import { createPaymentsRepository } from "./repositories/payments.js";
 import { registerPaymentRoutes } from "./routes/payments.js";
 import { registerRefundRoutes } from "./routes/refunds.js";
@@ -37,20 +41,36 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   }
 
   const inFlight = new InFlightWork();
+  const metrics = createPaymentMetrics(app.metrics);
+  const payments = createPaymentsRepository(pool);
+  const provider =
+    options.provider ?? createSandboxProvider({ slowMs: config.SANDBOX_SLOW_MS, ledger: createSandboxLedger(pool) });
+  const staleSettler = createStaleSettler({
+    payments,
+    provider,
+    inFlight,
+    settleAfterMs: config.PAYMENT_SETTLE_AFTER_MS,
+    logger: app.log,
+  });
+  const sweep =
+    config.PAYMENT_SWEEP_INTERVAL_MS > 0
+      ? startSettlementSweep({ intervalMs: config.PAYMENT_SWEEP_INTERVAL_MS, settler: staleSettler, logger: app.log })
+      : null;
   // Charges still running for callers that have gone must finish before the pool they write through closes.
   app.addHook("onClose", async () => {
+    await sweep?.stop();
     await inFlight.drain();
     await pool.end();
   });
 
-  const metrics = createPaymentMetrics(app.metrics);
-  const payments = createPaymentsRepository(pool);
   const charges = createChargeService({
     payments,
-    provider: options.provider ?? createSandboxProvider({ slowMs: config.SANDBOX_SLOW_MS }),
+    provider,
     fingerprintSecret: config.FINGERPRINT_SECRET,
     metrics,
     inFlight,
+    staleSettler,
+    crashAt: crashHook(config.PAYMENTS_FAULT),
   });
   registerPaymentRoutes(app, { charges, payments });
   registerRefundRoutes(app, createRefundService(pool, metrics));

@@ -14,6 +14,9 @@ describe("a provider that fails without an outcome", () => {
         charge: async () => {
           throw new Error("gateway connection reset by 10.0.0.7");
         },
+        resolveCharge: async () => {
+          throw new Error("gateway lookup unreachable");
+        },
       },
     });
   });

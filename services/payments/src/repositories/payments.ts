@@ -78,6 +78,39 @@ export function createPaymentsRepository(db: Queryable) {
       return rows[0] ? toPayment(rows[0]) : null;
     },
 
+    /** Processing payments older than `olderThanMs` on the database clock, oldest first. */
+    async findStaleProcessing(olderThanMs: number, limit: number): Promise<Payment[]> {
+      const { rows } = await db.query<PaymentRow>(
+        `SELECT ${COLUMNS} FROM payments
+         WHERE status = 'processing' AND created_at <= now() - $1 * interval '1 millisecond'
+         ORDER BY created_at LIMIT $2`,
+        [olderThanMs, limit],
+      );
+      return rows.map(toPayment);
+    },
+
+    /** True when this payment is still processing and older than `olderThanMs` on the database clock. */
+    async isStaleProcessing(id: string, olderThanMs: number): Promise<boolean> {
+      const { rowCount } = await db.query(
+        `SELECT 1 FROM payments
+         WHERE id = $1 AND status = 'processing' AND created_at <= now() - $2 * interval '1 millisecond'`,
+        [id, olderThanMs],
+      );
+      return rowCount === 1;
+    },
+
+    /**
+     * Voids a processing payment the provider never charged: its key then reads as voided, so it can never be
+     * charged and a retry is told so. False when it had stopped processing.
+     */
+    async voidProcessing(id: string): Promise<boolean> {
+      const result = await db.query(
+        "UPDATE payments SET status = 'voided', updated_at = now() WHERE id = $1 AND status = 'processing'",
+        [id],
+      );
+      return result.rowCount === 1;
+    },
+
     /** Marks an unused key as voided; false when the key is already taken. */
     async voidKey(idempotencyKey: string): Promise<boolean> {
       const result = await db.query(

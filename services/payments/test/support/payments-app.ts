@@ -1,6 +1,7 @@
 import type { Writable } from "node:stream";
 import { createLogger, type ServiceApp } from "@shop/service-kit";
 import { buildApp, configSchema, createSandboxProvider, type PaymentProvider, SANDBOX_CARDS } from "../../src/index.js";
+import { memoryLedger } from "./memory-ledger.js";
 
 export const FINGERPRINT_SECRET = "test-fingerprint-secret-0123456789";
 export const TEST_CVC = "7319";
@@ -28,7 +29,7 @@ export async function buildTestApp(databaseUrl: string, options: TestAppOptions 
 
 /** The sandbox, wrapped so a test can count how often the gateway was asked to charge. */
 export function countingSandbox(slowMs = 400): PaymentProvider & { readonly calls: () => number } {
-  const sandbox = createSandboxProvider({ slowMs });
+  const sandbox = createSandboxProvider({ slowMs, ledger: memoryLedger() });
   let calls = 0;
   return {
     calls: () => calls,
@@ -36,6 +37,7 @@ export function countingSandbox(slowMs = 400): PaymentProvider & { readonly call
       calls++;
       return sandbox.charge(request);
     },
+    resolveCharge: (paymentId) => sandbox.resolveCharge(paymentId),
   };
 }
 
