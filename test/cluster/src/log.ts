@@ -5,10 +5,16 @@ export interface Logger {
 
 const loadedAt = Date.now();
 
-/** A logger that prints `[cluster +12.3s] message` lines to standard error, timed from when this module loaded. */
-export const consoleLogger: Logger = {
-  info: (message) => process.stderr.write(`[cluster +${((Date.now() - loadedAt) / 1000).toFixed(1)}s] ${message}\n`),
-};
+/** A logger that prints `[<prefix> +12.3s] message` lines to standard error, timed from when this module loaded. */
+export function prefixedLogger(prefix: string): Logger {
+  return {
+    info: (message) =>
+      process.stderr.write(`[${prefix} +${((Date.now() - loadedAt) / 1000).toFixed(1)}s] ${message}\n`),
+  };
+}
+
+/** The cluster's progress lines: `[cluster +12.3s] message`. */
+export const consoleLogger: Logger = prefixedLogger("cluster");
 
 /** A logger that drops everything. */
 export const silentLogger: Logger = { info: () => {} };
