@@ -10,6 +10,13 @@ export type FormResult<T> =
   | { readonly ok: true; readonly data: T }
   | { readonly ok: false; readonly errors: FieldErrors };
 
+/** A submitted text of at most `max` characters that PostgreSQL can store: a NUL byte is refused, not passed on. */
+export const storableText = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine((value) => !value.includes("\u0000"), "must not contain a NUL character");
+
 const wholeNumber = (message: string) =>
   z
     .string()

@@ -2,14 +2,14 @@ import type { ServiceApp } from "@shop/service-kit";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Rejection } from "../downstream/answers.js";
-import { checkForm, quantityFormSchema } from "../forms.js";
+import { checkForm, quantityFormSchema, storableText } from "../forms.js";
 import { type CartView, cartPage } from "../views/cart.js";
 import { productPage } from "../views/catalog.js";
 import { notFoundPage } from "../views/error.js";
 import { currentOpenCart, productName } from "./current-cart.js";
 import { csrfField, type PageDeps, pageResponses, skuSchema } from "./deps.js";
 
-const quantityInput = z.string().max(10);
+const quantityInput = storableText(10);
 const stockDetails = z.object({ sku: z.string(), available: z.number().int().optional() });
 
 /** Says in words why api refused a cart change. */

@@ -1,5 +1,6 @@
 import type { ServiceApp } from "@shop/service-kit";
 import { z } from "zod";
+import { storableText } from "../forms.js";
 import { catalogPage, productPage } from "../views/catalog.js";
 import { notFoundPage } from "../views/error.js";
 import { type PageDeps, pageResponses, skuSchema } from "./deps.js";
@@ -7,7 +8,7 @@ import { type PageDeps, pageResponses, skuSchema } from "./deps.js";
 const PAGE_SIZE = 12;
 
 const catalogQuery = z.object({
-  q: z.string().trim().max(100).optional(),
+  q: storableText(100).trim().optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 

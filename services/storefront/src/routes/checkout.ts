@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Rejection } from "../downstream/answers.js";
 import type { Cart } from "../downstream/schemas.js";
-import { checkForm, checkoutFormSchema, type FieldErrors } from "../forms.js";
+import { checkForm, checkoutFormSchema, type FieldErrors, storableText } from "../forms.js";
 import { remember } from "../session.js";
 import { cartPage } from "../views/cart.js";
 import { type CheckoutFormValues, checkoutPage } from "../views/checkout.js";
@@ -15,12 +15,12 @@ import { csrfField, type PageDeps, pageResponses, resourceIdSchema } from "./dep
 
 const checkoutBody = z.strictObject({
   ...csrfField,
-  idempotencyKey: z.string().max(200),
-  holder: z.string().max(200),
-  cardNumber: z.string().max(40),
-  expMonth: z.string().max(10),
-  expYear: z.string().max(10),
-  cvc: z.string().max(10),
+  idempotencyKey: storableText(200),
+  holder: storableText(200),
+  cardNumber: storableText(40),
+  expMonth: storableText(10),
+  expYear: storableText(10),
+  cvc: storableText(10),
 });
 
 // Downstream field names mapped to form fields; our own words are shown, never the downstream message or value.

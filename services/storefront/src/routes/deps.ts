@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ApiClient } from "../downstream/api-client.js";
 import type { CheckoutClient } from "../downstream/checkout-client.js";
+import { storableText } from "../forms.js";
 import type { PageSender } from "../pages.js";
 import type { SessionStore } from "../session.js";
 
@@ -14,7 +15,7 @@ export interface PageDeps {
 }
 
 /** The field every POST form carries; @fastify/csrf-protection checks it before the body is validated. */
-export const csrfField = { _csrf: z.string().max(200) };
+export const csrfField = { _csrf: storableText(200) };
 
 /** A product SKU in a URL, as the contract defines it. */
 export const skuSchema = z.string().regex(/^[A-Z0-9-]{3,32}$/, "is not a product SKU");
