@@ -47,7 +47,9 @@ describe("a shopper buys through the storefront, every service a real process on
     const sku = /href="\/products\/([A-Z0-9-]+)"/.exec((await browser.get("/")).body)?.[1] as string;
     const before = await stockOf(shop, sku);
     await browser.submit(`/products/${sku}`, "/cart/items", { quantity: "1" });
-    const declined = await browser.submit("/checkout", "/checkout", cardFields(CARDS.declined));
+    const posted = await browser.submit("/checkout", "/checkout", cardFields(CARDS.declined));
+    expect(posted.status).toBe(303);
+    const declined = await browser.get(posted.location as string);
     expect(declined.status).toBe(402);
     expect(declined.body).toContain("declined");
     expect(declined.body).not.toContain(CARDS.declined);

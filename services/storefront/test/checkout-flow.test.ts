@@ -71,10 +71,16 @@ describe("checking out in the browser", () => {
     expect(await shop.countCharges()).toBe(chargesBefore + 1);
   });
 
-  it("shows a 402 'payment declined' page with the reason, and the cart is usable again", async () => {
+  it("answers a declined card with a 303 to a 402 'payment declined' page with the reason; the cart is usable again", async () => {
     const browser = await browserWithMugs("1");
-    const declined = await browser.submit("/checkout", "/checkout", cardForm(DECLINED_CARD));
+    const posted = await browser.submit("/checkout", "/checkout", cardForm(DECLINED_CARD));
+    expect(posted.statusCode).toBe(303);
+    const location = String(posted.headers.location);
+    expect(location).toMatch(/^\/checkout\/[0-9a-f-]{36}\?declined=card_declined$/);
+    const declined = await browser.get(location);
     expect(declined.statusCode).toBe(402);
+    expect((await browser.get(location)).statusCode).toBe(402);
+    expect((await new Browser(shop.storefront).get(location)).statusCode).toBe(404);
     expect(declined.body).toContain("Your payment was declined");
     expect(declined.body).toContain("Your bank declined the card.");
     expect(declined.body).toContain('href="/checkout"');

@@ -15,11 +15,14 @@ describe("a payment the provider confirms late", () => {
   });
   afterAll(() => shop.close());
 
-  it("shows a 'being confirmed' page whose refresh link leads to the confirmation once paid", async () => {
+  it("redirects to a 'being confirmed' page whose refresh link leads to the confirmation once paid", async () => {
     const browser = new Browser(shop.storefront);
     await browser.submit("/products/BEANS-ETH-250", "/cart/items", { quantity: "1" });
-    const pending = await browser.submit("/checkout", "/checkout", cardForm(SLOW_CARD));
-    expect(pending.statusCode).toBe(202);
+    const posted = await browser.submit("/checkout", "/checkout", cardForm(SLOW_CARD));
+    expect(posted.statusCode).toBe(303);
+    expect(posted.headers.location).toMatch(/^\/checkout\/[0-9a-f-]{36}$/);
+    const pending = await browser.get(String(posted.headers.location));
+    expect(pending.statusCode).toBe(200);
     expect(pending.body).toContain("We are confirming your payment");
     const link = /href="(\/checkout\/[0-9a-f-]{36})"/.exec(pending.body)?.[1];
     expect(link).toBeDefined();

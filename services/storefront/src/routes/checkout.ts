@@ -32,6 +32,8 @@ const CARD_FIELDS: Readonly<Record<string, { field: string; message: string }>> 
 };
 const fieldIssues = z.array(z.object({ field: z.string() }));
 const stockDetails = z.object({ sku: z.string() });
+// Only picks the sentence the declined page shows; the outcome itself always comes from checkout.
+const declineCodeSchema = z.string().regex(/^[a-z_]{1,40}$/, "is not a decline code");
 
 function cardFieldErrors(rejection: Rejection): FieldErrors {
   const issues = fieldIssues.safeParse(rejection.details).data ?? [];
@@ -119,19 +121,27 @@ export function checkoutRoutes(app: ServiceApp, deps: PageDeps): void {
         sessions.write(reply, { ...remember(session, "orderIds", outcome.order.id), cartId: undefined });
         return reply.redirect(`/orders/${encodeURIComponent(outcome.order.id)}`, 303);
       }
+      // Like the confirmation, every other outcome is a page of its own, so Back and Reload never resend the card.
+      const checkoutPath = `/checkout/${encodeURIComponent(outcome.checkoutId)}`;
       if (outcome.kind === "declined") {
         sessions.write(reply, session);
-        return pages.send(reply, "payment_declined", paymentDeclinedPage(outcome.declineCode), 402);
+        return reply.redirect(`${checkoutPath}?${new URLSearchParams({ declined: outcome.declineCode })}`, 303);
       }
-      const { order, checkoutId } = outcome;
+      const { order } = outcome;
       sessions.write(reply, order ? remember(session, "orderIds", order.id) : session);
-      return pages.send(reply, "payment_pending", paymentPendingPage(checkoutId, order?.number), 202);
+      return reply.redirect(checkoutPath, 303);
     },
   );
 
   app.get(
     "/checkout/:checkoutId",
-    { schema: { params: z.object({ checkoutId: resourceIdSchema }), response: pageResponses } },
+    {
+      schema: {
+        params: z.object({ checkoutId: resourceIdSchema }),
+        querystring: z.object({ declined: declineCodeSchema.optional() }),
+        response: pageResponses,
+      },
+    },
     async (request, reply) => {
       const session = sessions.read(request);
       const { checkoutId } = request.params;
@@ -149,7 +159,7 @@ export function checkoutRoutes(app: ServiceApp, deps: PageDeps): void {
       if (status === "pending")
         return pages.send(reply, "payment_pending", paymentPendingPage(checkoutId, order?.number));
       if (status === "payment_failed")
-        return pages.send(reply, "payment_declined", paymentDeclinedPage("unknown"), 402);
+        return pages.send(reply, "payment_declined", paymentDeclinedPage(request.query.declined ?? "unknown"), 402);
       const page = errorPage({
         title: "Your order could not be completed",
         message: "Nothing was charged (or the payment was refunded in full). Please review your cart and try again.",

@@ -28,7 +28,6 @@ const htmlPage = z.string().describe("text/html page");
 /** Every page answers HTML (or a 303 to another page); documented here for every status a page route sends. */
 export const pageResponses = {
   200: htmlPage,
-  202: htmlPage,
   303: z.string().describe("redirect to the next page (Location header)"),
   400: htmlPage,
   402: htmlPage,
