@@ -36,6 +36,27 @@ describe("browsing the catalog and filling a cart", () => {
     expect(second.body).toContain('href="/?q=paging"');
   });
 
+  it("sends a page past the end to the last page of the same search", async () => {
+    const browser = new Browser(shop.storefront);
+    const all = await browser.get("/?page=99");
+    expect(all.statusCode).toBe(303);
+    const last = await browser.get(String(all.headers.location));
+    expect(last.statusCode).toBe(200);
+    expect(last.body).toMatch(/Page (\d+) of \1</);
+    expect(last.body).toContain('class="card"');
+
+    const paging = await browser.get("/?q=paging&page=7");
+    expect(paging.statusCode).toBe(303);
+    expect(paging.headers.location).toBe("/?q=paging&page=2");
+    const nothing = await browser.get("/?q=no-such-product&page=3");
+    expect(nothing.statusCode).toBe(303);
+    expect(nothing.headers.location).toBe("/?q=no-such-product");
+    const empty = await browser.get("/?q=no-such-product");
+    expect(empty.statusCode).toBe(200);
+    expect(empty.body).toContain("No products match your search.");
+    expect(empty.body).toContain("Page 1 of 1");
+  });
+
   it("escapes a search text and a product name that look like script", async () => {
     const browser = new Browser(shop.storefront);
     const attack = `<script>alert("q")</script>`;

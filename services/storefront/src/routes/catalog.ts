@@ -1,7 +1,7 @@
 import type { ServiceApp } from "@shop/service-kit";
 import { z } from "zod";
 import { storableText } from "../forms.js";
-import { catalogPage, productPage } from "../views/catalog.js";
+import { catalogPage, catalogPath, pageCountOf, productPage } from "../views/catalog.js";
 import { notFoundPage } from "../views/error.js";
 import { type PageDeps, pageResponses, skuSchema } from "./deps.js";
 
@@ -18,6 +18,9 @@ export function catalogRoutes(app: ServiceApp, { api, pages }: PageDeps): void {
     const q = request.query.q || undefined;
     const pageNumber = request.query.page;
     const page = await api.listProducts(request.id, { q, limit: PAGE_SIZE, offset: (pageNumber - 1) * PAGE_SIZE });
+    // A page past the end (an old link, the catalog shrank) shows the last page that has products.
+    const lastPage = pageCountOf(page);
+    if (pageNumber > lastPage) return reply.redirect(catalogPath(q, lastPage), 303);
     return pages.send(reply, "home", catalogPage({ page, q, pageNumber }));
   });
 

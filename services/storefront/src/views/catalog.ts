@@ -3,17 +3,25 @@ import { html, type SafeHtml } from "./html.js";
 import { csrfField, fieldError, layout, notice } from "./layout.js";
 import { formatMoney } from "./money.js";
 
+/** How many pages of `page.limit` products the search has; an empty result is still one page. */
+export function pageCountOf(page: ProductPage): number {
+  return Math.max(1, Math.ceil(page.total / page.limit));
+}
+
+/** The URL of page `n` of the product list for the search `q`. */
+export function catalogPath(q: string | undefined, n: number): string {
+  const params = new URLSearchParams();
+  if (q) params.set("q", q);
+  if (n > 1) params.set("page", String(n));
+  const query = params.toString();
+  return query ? `/?${query}` : "/";
+}
+
 /** The product grid for `/`, with the search box and page links. */
 export function catalogPage(view: { page: ProductPage; q: string | undefined; pageNumber: number }): SafeHtml {
   const { page, q, pageNumber } = view;
-  const pageCount = Math.max(1, Math.ceil(page.total / page.limit));
-  const pageLink = (n: number) => {
-    const params = new URLSearchParams();
-    if (q) params.set("q", q);
-    if (n > 1) params.set("page", String(n));
-    const query = params.toString();
-    return query ? `/?${query}` : "/";
-  };
+  const pageCount = pageCountOf(page);
+  const pageLink = (n: number) => catalogPath(q, n);
   const heading = q ? html`Results for “${q}”` : html`All products`;
   return layout(
     q ? `Search: ${q}` : "Products",
