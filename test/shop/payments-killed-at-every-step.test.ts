@@ -1,0 +1,109 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ServiceProcess } from "../../scripts/lib/service-process.js";
+import { CARDS, call, cartWith, checkout, startTestShop, stockOf, type TestShop } from "./support/shop.js";
+
+// Short enough that every case finishes in seconds, long enough that a healthy charge is never taken for a lost one.
+const SETTLE_AFTER_MS = 1500;
+const PAYMENT_GRACE_MS = 3000;
+// What must hold for each case; generous, because the machine may be busy: a miss is a hang, not a slow run.
+const SETTLED_WITHIN_MS = 45_000;
+
+interface CrashCase {
+  readonly point: "before-row" | "after-row" | "after-provider" | "after-update";
+  /** What payments' and the provider's tables hold at the moment of the crash: proof it died at that step. */
+  readonly leftBehind: { readonly payment: string | null; readonly providerCharge: string | null };
+  readonly ends: "paid" | "payment_failed";
+}
+
+const CASES: readonly CrashCase[] = [
+  { point: "before-row", leftBehind: { payment: null, providerCharge: null }, ends: "payment_failed" },
+  { point: "after-row", leftBehind: { payment: "processing", providerCharge: null }, ends: "payment_failed" },
+  { point: "after-provider", leftBehind: { payment: "processing", providerCharge: "approved" }, ends: "paid" },
+  { point: "after-update", leftBehind: { payment: "approved", providerCharge: "approved" }, ends: "paid" },
+];
+
+describe("payments SIGKILLed at every step of a charge: each order ends paid or payment_failed", () => {
+  let shop: TestShop;
+  let skus: string[];
+
+  beforeAll(async () => {
+    shop = await startTestShop({
+      payments: { PAYMENT_SETTLE_AFTER_MS: String(SETTLE_AFTER_MS), PAYMENT_SWEEP_INTERVAL_MS: "300" },
+      checkout: { RECONCILE_INTERVAL_MS: "200", PAYMENT_GRACE_MS: String(PAYMENT_GRACE_MS) },
+    });
+    const products = await call("GET", `${shop.urls.api}/products?limit=${CASES.length + 1}`);
+    skus = products.body.items.map((product: { sku: string }) => product.sku);
+  });
+  afterAll(() => shop?.stop());
+
+  const orderStatus = async (orderId: string) => (await call("GET", `${shop.urls.api}/orders/${orderId}`)).body.status;
+  const paymentsOf = (reference: string) =>
+    shop.sql<{ status: string }>("payments", "SELECT status FROM payments WHERE reference = $1", [reference]);
+  const providerChargesOf = (reference: string) =>
+    shop.sql<{ outcome: string }>(
+      "payments",
+      `SELECT outcome FROM sandbox_provider_charges
+       WHERE reference = $1 OR payment_id IN (SELECT id FROM payments WHERE reference = $1)`,
+      [reference],
+    );
+
+  /** Replaces the running payments with one that SIGKILLs itself at `point` of the next charge. */
+  async function startPaymentsDyingAt(point: CrashCase["point"]): Promise<ServiceProcess> {
+    const healthy = shop.services.payments;
+    await healthy.stop();
+    const dying = new ServiceProcess({
+      ...healthy.spec,
+      env: { ...healthy.spec.env, PAYMENTS_FAULT: `crash-at:${point}` },
+    });
+    await dying.start();
+    return dying;
+  }
+
+  async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + SETTLED_WITHIN_MS;
+    while (Date.now() < deadline) {
+      if (await check()) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`timed out after ${SETTLED_WITHIN_MS} ms waiting for ${what}`);
+  }
+
+  it.each(CASES.map((crash, index) => ({ ...crash, index })))(
+    "killed $point: the order ends $ends, charged at most once, stock consistent",
+    { timeout: SETTLED_WITHIN_MS + 60_000 },
+    async ({ point, leftBehind, ends, index }) => {
+      const sku = skus[index] as string;
+      const before = await stockOf(shop, sku);
+      const dying = await startPaymentsDyingAt(point);
+      const cartId = await cartWith(shop, sku, 1);
+
+      const answer = await checkout(shop, cartId, CARDS.approved, `crash-${point}-${randomUUID()}`);
+      expect(answer.status).toBe(202);
+      const { id: orderId, number: reference } = answer.body.order;
+      await dying.kill(); // already dead by its own hand; this only waits for the exit
+      await dying.closeLog();
+      expect((await paymentsOf(reference)).map((row) => row.status)).toEqual(
+        leftBehind.payment ? [leftBehind.payment] : [],
+      );
+      expect((await providerChargesOf(reference)).map((row) => row.outcome)).toEqual(
+        leftBehind.providerCharge ? [leftBehind.providerCharge] : [],
+      );
+      expect(await orderStatus(orderId)).toBe("pending");
+      expect(await stockOf(shop, sku)).toBe(before - 1);
+
+      await shop.services.payments.start();
+      await until(`order ${reference} (killed ${point}) to leave pending`, async () => {
+        return (await orderStatus(orderId)) !== "pending";
+      });
+      expect(await orderStatus(orderId)).toBe(ends);
+      const checkoutAnswer = await call("GET", `${shop.urls.checkout}/checkout/${answer.body.checkoutId}`);
+      expect(checkoutAnswer.body.status).toBe(ends);
+
+      const approvedCharges = (await providerChargesOf(reference)).filter((row) => row.outcome === "approved");
+      expect(approvedCharges).toHaveLength(ends === "paid" ? 1 : 0);
+      expect((await paymentsOf(reference)).length).toBeLessThanOrEqual(1);
+      expect(await stockOf(shop, sku)).toBe(ends === "paid" ? before - 1 : before);
+    },
+  );
+});
