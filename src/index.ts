@@ -4,18 +4,18 @@
  * The same functions run on a laptop (`dagger call ci`) and in Jenkins, GitHub Actions and GitLab CI.
  */
 import { argument, type Container, type Directory, func, object, type Secret } from "@dagger.io/dagger";
+import { deliveryTargets, environmentName } from "./cli/deliver/argv.js";
+import { affectedSince } from "./dagger/affected.js";
+import { runCi } from "./dagger/ci.js";
+import { type DeliverySettings, loadDelivery } from "./dagger/context.js";
+import { deliverContainer } from "./dagger/deliver.js";
+import { lintContainer, serviceImage, serviceTests, typecheckContainer } from "./dagger/image.js";
+import { runIntegration } from "./dagger/integration.js";
+import { publishImages } from "./dagger/publish.js";
 import { DeliveryEnvironment } from "./objects/environment.js";
 import { ShopService } from "./objects/shop-service.js";
-import { runCi } from "./pipeline/ci.js";
-import { type DeliverySettings, loadDelivery } from "./pipeline/context.js";
-import { deliverContainer } from "./pipeline/deliver.js";
-import { deliveryTargets, environmentName } from "./pipeline/deliver-args.js";
-import { affectedSince } from "./pipeline/git-changes.js";
-import { lintContainer, serviceImage, serviceTests, typecheckContainer } from "./pipeline/image.js";
-import { runIntegration } from "./pipeline/integration/run.js";
-import { selectServices } from "./pipeline/plan.js";
-import { publishImages } from "./pipeline/publish.js";
-import { affectedSelection, fullSelection } from "./pipeline/selection.js";
+import { selectServices } from "./plan/plan.js";
+import { affectedSelection, fullSelection } from "./plan/selection.js";
 
 // Left out of the source so that cache keys change only when inputs do.
 const IGNORE = ["node_modules", "**/node_modules", "**/dist", ".git", ".data", ".tmp", "coverage"];

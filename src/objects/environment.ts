@@ -1,5 +1,4 @@
 import { type Container, func, object } from "@dagger.io/dagger";
-import { runDeliver } from "../pipeline/deliver.js";
 import {
   type DeliveryTargets,
   deployArgs,
@@ -7,7 +6,8 @@ import {
   rollbackArgs,
   scaleArgs,
   statusArgs,
-} from "../pipeline/deliver-args.js";
+} from "../cli/deliver/argv.js";
+import { runDeliver } from "../dagger/deliver.js";
 
 /**
  * One environment of pipeline.yaml on the Kubernetes cluster its kubeconfig names: deploy, roll back, scale,

@@ -1,7 +1,7 @@
 import { type Container, type Directory, func, object } from "@dagger.io/dagger";
-import { loadDelivery } from "../pipeline/context.js";
-import { compiledService, serviceImage, serviceTests } from "../pipeline/image.js";
-import { selectServices } from "../pipeline/plan.js";
+import { loadDelivery } from "../dagger/context.js";
+import { compiledService, serviceImage, serviceTests } from "../dagger/image.js";
+import { selectServices } from "../plan/plan.js";
 
 /** One service of pipeline.yaml: its build, its tests and its production image. */
 @object()

@@ -2,16 +2,21 @@
 // module that imports this file directly (module dependencies would need generated bindings).
 import { type CacheVolume, type Container, type Directory, dag, type File } from "@dagger.io/dagger";
 import type { BuildContext } from "./build-context.js";
-import { buildCommand, INSTALL_COMMAND, productionInstallCommand, testCommand } from "./commands.js";
+import {
+  buildCommand,
+  INSTALL_COMMAND,
+  productionInstallCommand,
+  testCommand,
+  toolInstallCommand,
+} from "./commands.js";
 import { healthcheckCommand, type ImageMetadata, imageLabels } from "./labels.js";
-import { type Lockfile, unreachablePackages } from "./lockfile.js";
+import { type Lockfile, lockedVersion, unreachablePackages } from "./lockfile.js";
 import {
   DEFAULT_RUNTIME_EXCLUDE,
   installManifestPaths,
   LOCKFILE,
   OPTIONAL_INSTALL_FILES,
   type PackageManifest,
-  runtimeWorkspaceOrder,
   type Workspace,
   workspaceDirOf,
   workspacePatterns,
@@ -86,10 +91,33 @@ export function buildStage(toolchain: NodeToolchain): Container {
  * build context from contextSource): the install layer is reused until a manifest or the lockfile changes.
  */
 export function devContainer(source: Directory, manifests: readonly string[], toolchain: NodeToolchain): Container {
+  return withSource(dependencyLayer(source, manifests, toolchain), source);
+}
+
+/**
+ * `npm ci` over the manifests alone. The manifests are filtered out of the source first, so the install's inputs
+ * are those files' contents: every container built on this layer (tests of each workspace, typecheck) shares one
+ * install until a manifest or the lockfile changes.
+ */
+export function dependencyLayer(source: Directory, manifests: readonly string[], toolchain: NodeToolchain): Container {
   return buildStage(toolchain)
-    .withDirectory(APP_DIR, source, { include: [...manifests] })
-    .withExec([...INSTALL_COMMAND])
-    .withDirectory(APP_DIR, source, { exclude: SOURCE_EXCLUDE });
+    .withDirectory(APP_DIR, source.filter({ include: [...manifests] }))
+    .withExec([...INSTALL_COMMAND]);
+}
+
+/**
+ * A build stage with only `packages` installed in APP_DIR, each at the version the lockfile pins for the root, and
+ * no source yet: for a tool that needs no dependency tree (a linter, a script runner), so a change to the monorepo's
+ * manifests or sources never reinstalls it. The caller copies the source on top.
+ */
+export function toolContainer(toolchain: NodeToolchain, lockfile: Lockfile, packages: readonly string[]): Container {
+  const pinned = packages.map((name) => `${name}@${lockedVersion(lockfile, name)}`);
+  return buildStage(toolchain).withExec(toolInstallCommand(pinned));
+}
+
+/** `source` (without node_modules) copied into APP_DIR of `container`. */
+export function withSource(container: Container, source: Directory): Container {
+  return container.withDirectory(APP_DIR, source, { exclude: SOURCE_EXCLUDE });
 }
 
 /** Only the paths of the source that the build context includes (see buildContext), without `node_modules`. */
@@ -139,7 +167,7 @@ export function productionImage(
   const { context } = options;
   const built = compiledWorkspace(source, context, toolchain);
   const productionDeps = buildStage(toolchain)
-    .withDirectory(APP_DIR, source, { include: [...context.manifests] })
+    .withDirectory(APP_DIR, source.filter({ include: [...context.manifests] }))
     .withExec(productionInstallCommand(options.workspace));
   const unreachable = options.lockfile ? unreachablePackages(options.lockfile, context.order) : [];
   const runtimeDeps =
@@ -193,6 +221,3 @@ export function workspaceMetadata(
     ...(provenance.source ? { source: provenance.source } : {}),
   };
 }
-
-export { buildContext } from "./build-context.js";
-export { runtimeWorkspaceOrder };

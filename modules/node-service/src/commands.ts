@@ -27,3 +27,21 @@ export function productionInstallCommand(workspace: string): string[] {
 export function testCommand(workspace: string): string[] {
   return ["npm", "test", "--workspace", workspace];
 }
+
+/**
+ * Only the given packages (`name@version`), in the current directory, without a package.json of their own: for a
+ * stage that needs one tool, not the monorepo's dependency tree. Install scripts stay off (the tools used here ship
+ * their binaries as optional platform packages).
+ */
+export function toolInstallCommand(packages: readonly string[]): string[] {
+  return [
+    "npm",
+    "install",
+    "--no-save",
+    "--no-package-lock",
+    "--no-audit",
+    "--no-fund",
+    "--ignore-scripts",
+    ...packages,
+  ];
+}

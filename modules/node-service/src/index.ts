@@ -19,7 +19,7 @@ import {
   runtimeWorkspaceOrder,
   testWorkspace,
   workspaceMetadata,
-} from "./build.js";
+} from "./lib.js";
 
 @object()
 export class NodeService {

@@ -5,6 +5,7 @@
 // resolves modules, from the workspaces the image runs, finds what nothing in the image can load.
 
 interface LockEntry {
+  readonly version?: string;
   readonly link?: boolean;
   readonly resolved?: string;
   readonly dependencies?: Readonly<Record<string, string>>;
@@ -70,4 +71,13 @@ function resolveFrom(
     const cut = dir.lastIndexOf("/node_modules/");
     dir = cut === -1 ? "" : dir.slice(0, cut);
   }
+}
+
+/** The version package-lock.json installs for the root's dependency `name` (`node_modules/<name>`). */
+export function lockedVersion(lock: Lockfile, name: string): string {
+  const version = lock.packages?.[`node_modules/${name}`]?.version;
+  if (typeof version !== "string" || version === "") {
+    throw new Error(`package-lock.json installs no ${name} at the root (node_modules/${name} has no version)`);
+  }
+  return version;
 }

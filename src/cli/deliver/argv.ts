@@ -1,0 +1,141 @@
+// Engine-free: the deliver CLI's command lines for one environment, checked before a container starts, and the one
+// line of its stderr that says why it failed.
+import type { PipelineConfig } from "../../config/index.js";
+import { parseImagePair } from "../../delivery/manifests/release.js";
+
+/** The deliver CLI as the pipeline's containers run it, from the repository root (pipeline.yaml in the workdir). */
+export const DELIVER_COMMAND = ["node_modules/.bin/tsx", "--conditions=source", "src/cli/deliver.ts"] as const;
+
+/** What a command line is checked against: the names pipeline.yaml declares. */
+export interface DeliveryTargets {
+  readonly services: readonly string[];
+  readonly environments: readonly string[];
+}
+
+/** The service and environment names of pipeline.yaml, in the file's order. */
+export function deliveryTargets(config: PipelineConfig): DeliveryTargets {
+  return { services: Object.keys(config.services), environments: Object.keys(config.environments) };
+}
+
+/** What `deploy` releases. */
+export interface DeployRequest {
+  /** `service=image@sha256:<digest>`, or the bare reference publish prints (its repository ends with the service). */
+  readonly images: readonly string[];
+  /** Recorded with the release; the CLI picks one when absent. */
+  readonly revision?: string;
+  /** Deploy even an image that was rolled back before. */
+  readonly force?: boolean;
+  /** Seconds to wait for each rollout. */
+  readonly timeoutSeconds?: number;
+}
+
+/** `name` when pipeline.yaml declares that environment; otherwise an error listing the declared ones. */
+export function environmentName(targets: DeliveryTargets, name: string): string {
+  return declared("environment", name, targets.environments);
+}
+
+/** `deploy --env=<env> --image=<service>=<ref> … [--revision=…] [--force] [--timeout=…]`. */
+export function deployArgs(targets: DeliveryTargets, env: string, request: DeployRequest): string[] {
+  const args = ["deploy", `--env=${environmentName(targets, env)}`];
+  for (const pair of imagePairs(targets, request.images)) args.push(`--image=${pair}`);
+  if (request.revision) args.push(`--revision=${request.revision}`);
+  if (request.force) args.push("--force");
+  if (request.timeoutSeconds !== undefined) {
+    args.push(`--timeout=${wholeNumber("timeout", request.timeoutSeconds, 1)}`);
+  }
+  return args;
+}
+
+/** `rollback --env=<env> [--service=…] [--to-revision=…]`; without a service the whole environment goes back. */
+export function rollbackArgs(targets: DeliveryTargets, env: string, service?: string, toRevision?: number): string[] {
+  const args = ["rollback", `--env=${environmentName(targets, env)}`];
+  if (service) args.push(`--service=${serviceName(targets, service)}`);
+  if (toRevision !== undefined) {
+    if (!service) throw new Error("toRevision needs a service: revisions are per service");
+    args.push(`--to-revision=${wholeNumber("toRevision", toRevision, 1)}`);
+  }
+  return args;
+}
+
+/** `scale --env=<env> --service=<service> --replicas=<n>`. */
+export function scaleArgs(targets: DeliveryTargets, env: string, service: string, replicas: number): string[] {
+  return [
+    "scale",
+    `--env=${environmentName(targets, env)}`,
+    `--service=${serviceName(targets, service)}`,
+    `--replicas=${wholeNumber("replicas", replicas, 0)}`,
+  ];
+}
+
+/** `status --env=<env> [--json]`. */
+export function statusArgs(targets: DeliveryTargets, env: string, json: boolean): string[] {
+  const args = ["status", `--env=${environmentName(targets, env)}`];
+  return json ? [...args, "--json"] : args;
+}
+
+/** `promote --from=<env> --to=<env>`: what runs in `from`, deployed to `to`. */
+export function promoteArgs(targets: DeliveryTargets, from: string, to: string): string[] {
+  environmentName(targets, from);
+  environmentName(targets, to);
+  if (from === to) throw new Error(`cannot promote ${from} to itself`);
+  return ["promote", `--from=${from}`, `--to=${to}`];
+}
+
+/**
+ * Why the CLI failed, in one line: a usage error (exit 2) prints its message first and the usage after it; any
+ * other failure prints progress first and the error last.
+ */
+export function deliverFailure(args: readonly string[], exitCode: number, stderr: string): string {
+  const lines = stderr
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const line = (exitCode === 2 ? lines[0] : lines.at(-1)) ?? "(no output on stderr)";
+  return `deliver ${args[0] ?? ""} failed (exit ${exitCode}): ${line}`;
+}
+
+const PINNED = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
+
+function imagePairs(targets: DeliveryTargets, images: readonly string[]): string[] {
+  if (images.length === 0) throw new Error("images: give at least one [service=]image@sha256:<digest>");
+  const seen = new Set<string>();
+  return images.map((pair) => {
+    const trimmed = pair.trim();
+    // a bare reference must be pinned to say which service it is for
+    const parsed = trimmed.includes("=") || PINNED.test(trimmed) ? parseImagePair(trimmed) : undefined;
+    if (!parsed) {
+      throw new Error(
+        `images: "${pair}" is neither service=image nor an image pinned by digest (e.g. api=registry.example.com/shop/api@sha256:…)`,
+      );
+    }
+    const { service, image } = parsed;
+    if (!targets.services.includes(service)) {
+      const known = targets.services.join(", ");
+      throw new Error(`images: "${pair}" names no service of pipeline.yaml (it declares: ${known})`);
+    }
+    if (!PINNED.test(image)) {
+      throw new Error(
+        `images: "${pair}" is not pinned by digest: give <image>@sha256:<64 hex digits>, as publish prints it`,
+      );
+    }
+    if (seen.has(service)) throw new Error(`images: ${service} is given more than once`);
+    seen.add(service);
+    return `${service}=${image}`;
+  });
+}
+
+function serviceName(targets: DeliveryTargets, name: string): string {
+  return declared("service", name, targets.services);
+}
+
+function declared(kind: string, name: string, known: readonly string[]): string {
+  if (!known.includes(name)) throw new Error(`unknown ${kind} "${name}" (pipeline.yaml declares: ${known.join(", ")})`);
+  return name;
+}
+
+function wholeNumber(field: string, value: number, min: number): number {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new Error(`${field} must be a whole number of at least ${min}, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,74 @@
+// ci(): lint, typecheck, the selected services' tests and images side by side, then integration; a summary at the end.
+import { ExecError } from "@dagger.io/dagger";
+import { type CiSelection, fullSelection } from "../plan/selection.js";
+import { CiFailedError, formatSummary, type StepResult, skippedStep, testTally, timedStep } from "../plan/summary.js";
+import type { Delivery } from "./context.js";
+import { lintContainer, serviceImage, serviceTests, typecheckContainer } from "./image.js";
+import { runIntegration } from "./integration.js";
+
+/**
+ * Runs lint and typecheck, and the tests, images and integration `selection` asks for (by default every service);
+ * resolves to the summary, or rejects with CiFailedError naming the failed steps and their output.
+ */
+export async function runCi(
+  delivery: Delivery,
+  selection: CiSelection = fullSelection(delivery.plans),
+  now: () => number = Date.now,
+): Promise<string> {
+  const started = now();
+  const step = (name: string, work: () => Promise<{ detail?: string }>) => timedStep(name, work, describeError, now);
+  const { services, idleReason } = selection;
+
+  // Independent steps: started together, each awaited inside its own timer.
+  const checks = await Promise.all([
+    step("lint", async () => {
+      await lintContainer(delivery).sync();
+      return {};
+    }),
+    step("typecheck", async () => {
+      await typecheckContainer(delivery).sync();
+      return {};
+    }),
+    ...services.map((plan) =>
+      step(`test ${plan.name}`, async () => {
+        const output = await serviceTests(delivery, plan).stdout();
+        return { detail: testTally(output) };
+      }),
+    ),
+    services.length === 0
+      ? skippedStep("build", idleReason ?? "no service selected")
+      : step("build", async () => {
+          await Promise.all(services.map((plan) => serviceImage(delivery, plan).sync()));
+          const count = services.length === 1 ? "1 image" : `${services.length} images`;
+          return { detail: `${count}: ${services.map((p) => p.name).join(", ")}` };
+        }),
+  ]);
+
+  const results: StepResult[] = [...checks];
+  if (!selection.integration) {
+    results.push(skippedStep("integration", idleReason ?? "not selected"));
+  } else if (checks.every((r) => r.status !== "failed")) {
+    results.push(
+      await step("integration", async () => {
+        const report = await runIntegration(delivery);
+        return { detail: report.trim().split("\n").pop() };
+      }),
+    );
+  } else {
+    results.push(skippedStep("integration", "an earlier step failed"));
+  }
+
+  const totalMs = now() - started;
+  if (results.some((r) => r.status === "failed")) throw new CiFailedError(results, totalMs, selection.note);
+  return formatSummary(results, totalMs, selection.note);
+}
+
+/** A failed command's own words: what ran, its exit code, stdout and stderr. */
+export function describeError(error: unknown): string {
+  if (error instanceof ExecError) {
+    return [`$ ${error.cmd.join(" ")}`, `exit code ${error.exitCode}`, error.stdout, error.stderr]
+      .filter((part) => part.trim() !== "")
+      .join("\n");
+  }
+  return error instanceof Error ? error.message : String(error);
+}

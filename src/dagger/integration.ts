@@ -1,0 +1,76 @@
+// integration(): PostgreSQL and every service started from its production image as Dagger services, bound by name,
+// and the smoke flow (smoke.ts) run against them from the development container.
+import { type Container, dag, type Service } from "@dagger.io/dagger";
+import { type ShopUrls, SMOKE_SCRIPT, SMOKE_URL_VARIABLES } from "../plan/smoke.js";
+import {
+  databaseInitSql,
+  integrationDatabases,
+  integrationSecretValue,
+  integrationWiring,
+  POSTGRES_HOST,
+  POSTGRES_INIT_DIR,
+  POSTGRES_PORT,
+  startOrder,
+} from "../plan/wiring.js";
+import type { Delivery } from "./context.js";
+import { developmentContainer, serviceImage } from "./image.js";
+
+/** The PostgreSQL image integration runs (the official image's POSTGRES_* and initdb.d contract). */
+export const POSTGRES_IMAGE = "postgres:17";
+
+/** PostgreSQL with one database per data-owning service. */
+export function postgresService(databases: readonly string[]): Service {
+  return dag
+    .container()
+    .from(POSTGRES_IMAGE)
+    .withSecretVariable("POSTGRES_PASSWORD", dag.setSecret("integration-postgres-password", postgresPassword()))
+    .withEnvVariable("POSTGRES_DB", databases[0] ?? "postgres")
+    .withNewFile(`${POSTGRES_INIT_DIR}/10-databases.sql`, databaseInitSql(databases))
+    .withExposedPort(POSTGRES_PORT)
+    .asService({ useEntrypoint: true });
+}
+
+/** Every service of the plan as a Dagger service, wired to PostgreSQL and to the services it calls. */
+export function shopServices(delivery: Delivery): Record<string, Service> {
+  const wiring = integrationWiring(delivery.plans, postgresPassword());
+  const services: Record<string, Service> = {
+    [POSTGRES_HOST]: postgresService(integrationDatabases(delivery.plans)),
+  };
+  for (const name of startOrder(delivery.plans)) {
+    const plan = delivery.plans.find((p) => p.name === name);
+    const wired = wiring[name];
+    if (!plan || !wired) continue;
+    let container: Container = serviceImage(delivery, plan);
+    for (const [variable, value] of Object.entries(wired.env)) container = container.withEnvVariable(variable, value);
+    for (const [variable, value] of Object.entries(wired.secrets)) {
+      container = container.withSecretVariable(variable, dag.setSecret(`integration-${name}-${variable}`, value));
+    }
+    for (const host of wired.bindings) {
+      const bound = services[host];
+      if (!bound) throw new Error(`${name} needs ${host}, which has not been started`);
+      container = container.withServiceBinding(host, bound);
+    }
+    services[name] = container.asService({ useEntrypoint: true });
+  }
+  return services;
+}
+
+/** Runs the smoke flow against the bound services; resolves to its report, rejects with it when a check fails. */
+export async function runIntegration(delivery: Delivery): Promise<string> {
+  const services = shopServices(delivery);
+  const port = (name: string) => delivery.plans.find((p) => p.name === name)?.port;
+  let smoke = developmentContainer(delivery);
+  for (const target of Object.keys(SMOKE_URL_VARIABLES) as (keyof ShopUrls)[]) {
+    const service = services[target];
+    if (!service) throw new Error(`integration needs a "${target}" service in pipeline.yaml`);
+    smoke = smoke
+      .withServiceBinding(target, service)
+      .withEnvVariable(SMOKE_URL_VARIABLES[target], `http://${target}:${port(target)}`);
+  }
+  return smoke.withExec(["node_modules/.bin/tsx", SMOKE_SCRIPT]).stdout();
+}
+
+// Integration's database lives only as long as the run; its password only has to be the same on both ends.
+function postgresPassword(): string {
+  return integrationSecretValue("POSTGRES_PASSWORD");
+}
