@@ -119,6 +119,53 @@ describe("browsing the catalog and filling a cart", () => {
     expect(badLine.body).toContain("Enter a whole number from 1 to 99");
   });
 
+  it("keeps a refused quantity in its box next to the message", async () => {
+    const browser = new Browser(shop.storefront);
+    await browser.submit("/products/MUG-STONE-350", "/cart/items", { quantity: "2" });
+    for (const quantity of ["0", "100"]) {
+      const refused = await browser.submit("/cart", "/cart/items/MUG-STONE-350", { quantity });
+      expect(refused.statusCode, quantity).toBe(400);
+      expect(refused.body, quantity).toContain(`id="quantity-MUG-STONE-350" name="quantity"`);
+      expect(refused.body, quantity).toMatch(new RegExp(`id="quantity-MUG-STONE-350"[^>]* value="${quantity}"`));
+    }
+    await shop.apiSql("UPDATE products SET stock = 3 WHERE sku = 'KETTLE-GOOSE'");
+    await browser.submit("/products/KETTLE-GOOSE", "/cart/items", { quantity: "1" });
+    const tooMany = await browser.submit("/cart", "/cart/items/KETTLE-GOOSE", { quantity: "5" });
+    expect(tooMany.statusCode).toBe(409);
+    expect(tooMany.body).toMatch(/id="quantity-KETTLE-GOOSE"[^>]* value="5"/);
+    expect(tooMany.body).toContain("only 3 of");
+    expect((await browser.get("/cart")).body).toMatch(/id="quantity-MUG-STONE-350"[^>]* value="2"/);
+  });
+
+  it("flags a cart line that sold out or has less stock than its quantity, and holds back checkout", async () => {
+    await shop.apiSql(
+      "INSERT INTO products (sku, name, description, price_minor, currency, stock) VALUES ('SHORT-1', 'Last Teapot', 'rare', 900, 'EUR', 5), ('SHORT-2', 'Rare Cup', 'rare', 400, 'EUR', 5)",
+    );
+    const browser = new Browser(shop.storefront);
+    await browser.submit("/products/SHORT-1", "/cart/items", { quantity: "2" });
+    await browser.submit("/products/SHORT-2", "/cart/items", { quantity: "3" });
+    const fine = await browser.get("/cart");
+    expect(fine.body).not.toContain('class="line-warning"');
+    expect(fine.body).toContain('href="/checkout"');
+
+    await shop.apiSql("UPDATE products SET stock = 0 WHERE sku = 'SHORT-1'");
+    await shop.apiSql("UPDATE products SET stock = 1 WHERE sku = 'SHORT-2'");
+    const flagged = await browser.get("/cart");
+    expect(flagged.statusCode).toBe(200);
+    expect(flagged.body).toMatch(/id="stock-SHORT-1">Sold out\./);
+    expect(flagged.body).toMatch(/id="stock-SHORT-2">Only 1 left in stock\./);
+    expect(flagged.body).not.toContain('href="/checkout"');
+    const checkout = await browser.get("/checkout");
+    expect(checkout.statusCode).toBe(303);
+    expect(checkout.headers.location).toBe("/cart");
+
+    await browser.submit("/cart", "/cart/items/SHORT-1/remove", {});
+    await browser.submit("/cart", "/cart/items/SHORT-2", { quantity: "1" });
+    const fixed = await browser.get("/cart");
+    expect(fixed.body).not.toContain('class="line-warning"');
+    expect((await browser.get("/checkout")).statusCode).toBe(200);
+  });
+
   it("refuses more than is in stock with 409 naming the product", async () => {
     const browser = new Browser(shop.storefront);
     await shop.apiSql("UPDATE products SET stock = 2 WHERE sku = 'GRINDER-BURR'");

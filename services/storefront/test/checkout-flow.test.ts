@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Browser } from "./support/browser.js";
+import { Browser, hiddenFields } from "./support/browser.js";
 import { APPROVED_CARD, cardForm, DECLINED_CARD, type Shop, startShop } from "./support/shop.js";
 
 describe("checking out in the browser", () => {
@@ -114,13 +114,16 @@ describe("checking out in the browser", () => {
     expect(unknownField.body).toContain("body.admin");
   });
 
-  it("sends the shopper back to the cart with 409 naming a product that ran out", async () => {
+  it("sends the shopper back to the cart with 409 naming a product that ran out while the form was open", async () => {
     const browser = await browserWithMugs("3");
+    const form = hiddenFields((await browser.get("/checkout")).body, "/checkout");
     await shop.apiSql("UPDATE products SET stock = 1 WHERE sku = 'MUG-STONE-350'");
-    const refused = await browser.submit("/checkout", "/checkout", cardForm(APPROVED_CARD));
+    const refused = await browser.post("/checkout", { ...form, ...cardForm(APPROVED_CARD) });
     expect(refused.statusCode).toBe(409);
     expect(refused.body).toContain("Your cart");
     expect(refused.body).toContain("“Stoneware Mug” is no longer available");
+    expect(refused.body).toMatch(/id="stock-MUG-STONE-350">Only 1 left in stock\./);
+    expect((await browser.get("/checkout")).headers.location).toBe("/cart");
     await shop.apiSql("UPDATE products SET stock = 100 WHERE sku = 'MUG-STONE-350'");
   });
 

@@ -1,11 +1,10 @@
 import type { ServiceApp } from "@shop/service-kit";
-import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Rejection } from "../downstream/answers.js";
 import { checkForm, quantityFormSchema, storableText } from "../forms.js";
-import { type CartView, cartPage } from "../views/cart.js";
 import { productPage } from "../views/catalog.js";
 import { notFoundPage } from "../views/error.js";
+import { sendCartPage } from "./cart-page.js";
 import { currentOpenCart, productName } from "./current-cart.js";
 import { csrfField, type PageDeps, pageResponses, skuSchema } from "./deps.js";
 
@@ -26,15 +25,9 @@ function cartProblem(rejection: Rejection, name: string): string {
 /** `GET /cart` and the forms that add, change and remove lines; each POST answers 303 to the cart page. */
 export function cartRoutes(app: ServiceApp, deps: PageDeps): void {
   const { api, sessions, pages } = deps;
-  const sendCart = async (request: FastifyRequest, reply: FastifyReply, status = 200, view: Partial<CartView> = {}) =>
-    pages.send(
-      reply,
-      "cart",
-      cartPage({ cart: await currentOpenCart(deps, request), csrfToken: reply.generateCsrf(), ...view }),
-      status,
-    );
-
-  app.get("/cart", { schema: { response: pageResponses } }, async (request, reply) => sendCart(request, reply));
+  app.get("/cart", { schema: { response: pageResponses } }, async (request, reply) =>
+    sendCartPage(deps, request, reply),
+  );
 
   app.post(
     "/cart/items",
@@ -84,14 +77,19 @@ export function cartRoutes(app: ServiceApp, deps: PageDeps): void {
     },
     async (request, reply) => {
       const { sku } = request.params;
+      // The refused value stays in the box next to its message, so the shopper sees what was wrong.
+      const submitted = { [sku]: request.body.quantity };
       const form = checkForm(quantityFormSchema, request.body);
-      if (!form.ok) return sendCart(request, reply, 400, { lineErrors: { [sku]: form.errors.quantity ?? "" } });
+      if (!form.ok) {
+        const lineErrors = { [sku]: form.errors.quantity ?? "" };
+        return sendCartPage(deps, request, reply, { status: 400, lineErrors, submitted });
+      }
       const cart = await currentOpenCart(deps, request);
       if (!cart) return reply.redirect("/cart", 303);
       const outcome = await api.setQuantity(request.id, cart.id, sku, form.data.quantity);
       if (outcome.ok) return reply.redirect("/cart", 303);
-      const problem = cartProblem(outcome.rejection, productName(cart, sku));
-      return sendCart(request, reply, outcome.rejection.status, { lineErrors: { [sku]: problem } });
+      const lineErrors = { [sku]: cartProblem(outcome.rejection, productName(cart, sku)) };
+      return sendCartPage(deps, request, reply, { cart, status: outcome.rejection.status, lineErrors, submitted });
     },
   );
 
@@ -107,7 +105,7 @@ export function cartRoutes(app: ServiceApp, deps: PageDeps): void {
         const outcome = await api.removeItem(request.id, cart.id, request.params.sku);
         if (!outcome.ok) {
           const problem = cartProblem(outcome.rejection, productName(cart, request.params.sku));
-          return sendCart(request, reply, outcome.rejection.status, { problem });
+          return sendCartPage(deps, request, reply, { cart, status: outcome.rejection.status, problem });
         }
       }
       return reply.redirect("/cart", 303);

@@ -6,10 +6,10 @@ import type { Rejection } from "../downstream/answers.js";
 import type { Cart } from "../downstream/schemas.js";
 import { checkForm, checkoutFormSchema, type FieldErrors, storableText } from "../forms.js";
 import { remember } from "../session.js";
-import { cartPage } from "../views/cart.js";
 import { type CheckoutFormValues, checkoutPage } from "../views/checkout.js";
 import { errorPage, notFoundPage } from "../views/error.js";
 import { paymentDeclinedPage, paymentPendingPage } from "../views/payment.js";
+import { sendCartPage, shortLines } from "./cart-page.js";
 import { currentOpenCart, productName } from "./current-cart.js";
 import { csrfField, type PageDeps, pageResponses, resourceIdSchema } from "./deps.js";
 
@@ -59,29 +59,23 @@ export function checkoutRoutes(app: ServiceApp, deps: PageDeps): void {
     return pages.send(reply, "checkout", checkoutPage(view), status);
   };
 
-  const sendCartProblem = (reply: FastifyReply, cart: Cart | null, status: number, problem: string) =>
-    pages.send(reply, "cart", cartPage({ cart, csrfToken: reply.generateCsrf(), problem }), status);
-
   const explainRejection = async (request: FastifyRequest, reply: FastifyReply, rejection: Rejection) => {
+    const sendCartProblem = (cart: Cart | null, problem: string) =>
+      sendCartPage(deps, request, reply, { cart, status: 409, problem });
     const cart = await currentOpenCart(deps, request);
     if (rejection.error === "cart_not_open" || !cart) {
-      return sendCartProblem(reply, null, 409, "This cart has already been ordered.");
+      return sendCartProblem(null, "This cart has already been ordered.");
     }
     switch (rejection.error) {
       case "out_of_stock": {
         const sku = stockDetails.safeParse(rejection.details).data?.sku ?? "";
         const problem = `Sorry, “${productName(cart, sku)}” is no longer available in the quantity you chose. Please change your cart.`;
-        return sendCartProblem(reply, cart, 409, problem);
+        return sendCartProblem(cart, problem);
       }
       case "cart_empty":
-        return sendCartProblem(reply, cart, 409, "Your cart is empty.");
+        return sendCartProblem(cart, "Your cart is empty.");
       case "payment_refunded":
-        return sendCartProblem(
-          reply,
-          cart,
-          409,
-          "Your order could not take the payment any more, so it was refunded in full.",
-        );
+        return sendCartProblem(cart, "Your order could not take the payment any more, so it was refunded in full.");
       case "idempotency_key_reused":
         return sendForm(reply, cart, 409, { problem: "That form was already sent. Please enter your card again." });
       default:
@@ -94,6 +88,9 @@ export function checkoutRoutes(app: ServiceApp, deps: PageDeps): void {
   app.get("/checkout", { schema: { response: pageResponses } }, async (request, reply) => {
     const cart = await currentOpenCart(deps, request);
     if (!cart || cart.items.length === 0) return reply.redirect("/cart", 303);
+    // The cart page says which line the stock no longer covers; paying for it would only be refused.
+    const short = await shortLines(deps.api, request.id, cart);
+    if (Object.keys(short).length > 0) return reply.redirect("/cart", 303);
     return sendForm(reply, cart, 200);
   });
 
