@@ -106,4 +106,30 @@ describe("payments SIGKILLed at every step of a charge: each order ends paid or 
       expect(await stockOf(shop, sku)).toBe(ends === "paid" ? before - 1 : before);
     },
   );
+
+  it("killed after-row, the shopper's retries of the key stop answering 202 pending: payment_voided, stock back", {
+    timeout: SETTLED_WITHIN_MS + 60_000,
+  }, async () => {
+    const sku = skus[CASES.length] as string;
+    const before = await stockOf(shop, sku);
+    const dying = await startPaymentsDyingAt("after-row");
+    const cartId = await cartWith(shop, sku, 1);
+    const key = `crash-retry-${randomUUID()}`;
+    const first = await checkout(shop, cartId, CARDS.approved, key);
+    expect(first.status).toBe(202);
+    await dying.kill();
+    await dying.closeLog();
+    await shop.services.payments.start();
+
+    let retry = first;
+    await until("a retry of the key to get a final answer", async () => {
+      retry = await checkout(shop, cartId, CARDS.approved, key);
+      return retry.status !== 202;
+    });
+    expect(retry.status).toBe(402);
+    expect(retry.body.details).toMatchObject({ checkoutId: first.body.checkoutId, declineCode: "payment_voided" });
+    expect(await orderStatus(first.body.order.id)).toBe("payment_failed");
+    expect(await providerChargesOf(first.body.order.number)).toEqual([{ outcome: "closed" }]);
+    expect(await stockOf(shop, sku)).toBe(before);
+  });
 });

@@ -69,7 +69,10 @@ export function createCheckoutDriver(deps: CheckoutDriverDeps) {
       if (!isOutcomeUnknown(error)) throw error;
       return pending(checkout, order);
     }
-    if (payment) return settle(checkout, order, payment, ctx);
+    // A retry carries the card, so a payment still processing is re-sent with its key: if its answer was lost in a
+    // payments crash, payments settles it from the provider instead of answering 202 again.
+    const resend = ctx.card !== null && payment?.status === "processing";
+    if (payment && !resend) return settle(checkout, order, payment, ctx);
     if (ctx.card) return charge(checkout, order, ctx.card, ctx);
     if (!graceExpired(checkout, ctx.now, deps.paymentGraceMs)) return pending(checkout, order);
     return voidPayment(checkout, order, ctx);
