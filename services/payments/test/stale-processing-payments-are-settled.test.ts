@@ -4,6 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildApp, configSchema, createSandboxLedger, createSandboxProvider } from "../src/index.js";
 import { tokeniseCard } from "../src/payments/card.js";
+import { createPaymentBodySchema } from "../src/payments/schemas.js";
 import { createPaymentsRepository } from "../src/repositories/payments.js";
 import { FINGERPRINT_SECRET, newKey, paymentBody, postPayment } from "./support/payments-app.js";
 
@@ -42,7 +43,7 @@ describe("a payment left processing by a crash is settled by asking the provider
   /** A processing row as the charge writes it, `ageMs` old; `charged` also records the provider's charge. */
   async function crashedPayment(options: { charged: boolean; ageMs?: number }) {
     const key = newKey("stale");
-    const body = paymentBody({ reference: `ORD-${key}` });
+    const body = createPaymentBodySchema.parse(paymentBody({ reference: `ORD-${key}` }));
     const payment = await createPaymentsRepository(pool).insertProcessing({
       idempotencyKey: key,
       fingerprint: requestFingerprint(FINGERPRINT_SECRET, body),
