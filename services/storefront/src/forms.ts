@@ -35,7 +35,13 @@ export const quantityFormSchema = z.object({ quantity: quantityField });
 export function checkoutFormSchema(now: Date) {
   return z
     .object({
-      idempotencyKey: idempotencyKeySchema,
+      // The key is a hidden field we wrote: if it comes back altered, the schema's own words would mean nothing here.
+      idempotencyKey: z
+        .string()
+        .refine(
+          (key) => idempotencyKeySchema.safeParse(key).success,
+          "This form was changed after it was sent to you, so we did not use it. Please enter your card again.",
+        ),
       cardNumber: z
         .string()
         .transform((value) => value.replace(/[\s-]/g, ""))

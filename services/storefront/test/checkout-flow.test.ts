@@ -114,6 +114,20 @@ describe("checking out in the browser", () => {
     expect(unknownField.body).toContain("body.admin");
   });
 
+  it("answers a tampered idempotency key with a fresh form and a sentence a shopper understands", async () => {
+    const browser = await browserWithMugs("1");
+    const chargesBefore = await shop.countCharges();
+    for (const idempotencyKey of ["short", "x".repeat(129), "not a key!"]) {
+      const form = hiddenFields((await browser.get("/checkout")).body, "/checkout");
+      const refused = await browser.post("/checkout", { ...form, ...cardForm(APPROVED_CARD), idempotencyKey });
+      expect(refused.statusCode, idempotencyKey).toBe(400);
+      expect(refused.body, idempotencyKey).toContain("This form was changed after it was sent to you");
+      expect(refused.body, idempotencyKey).not.toMatch(/must be at|may contain only/);
+      expect(refused.body, idempotencyKey).toMatch(/name="idempotencyKey" value="[0-9a-f-]{36}"/);
+    }
+    expect(await shop.countCharges()).toBe(chargesBefore);
+  });
+
   it("sends the shopper back to the cart with 409 naming a product that ran out while the form was open", async () => {
     const browser = await browserWithMugs("3");
     const form = hiddenFields((await browser.get("/checkout")).body, "/checkout");
