@@ -74,6 +74,8 @@ export async function buildApp(config: Config, options: { logger: Logger }): Pro
     cartRoutes(scope, deps);
     checkoutRoutes(scope, deps);
     orderRoutes(scope, deps);
+    // Browsers and crawlers ask for /favicon.ico whatever the page declares.
+    scope.get("/favicon.ico", { schema: { hide: true } }, async (_request, reply) => reply.sendFile("favicon.svg"));
     scope.get("/*", { schema: { hide: true, response: pageResponses } }, async (_request, reply) =>
       pages.send(reply, "not_found", notFoundPage("This page"), 404),
     );

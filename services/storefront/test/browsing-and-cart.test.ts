@@ -211,10 +211,17 @@ describe("browsing the catalog and filling a cart", () => {
     expect(browser.cookieNames().sort()).toEqual(["shop_csrf", "shop_session"]);
   });
 
-  it("serves the stylesheet, counts page views and reports readiness of api and checkout", async () => {
+  it("serves the stylesheet and the icon, counts page views and reports readiness of api and checkout", async () => {
     const css = await shop.storefront.inject("/static/site.css");
     expect(css.statusCode).toBe(200);
     expect(css.headers["content-type"]).toContain("text/css");
+    const icon = /<link rel="icon" href="([^"]+)"/.exec((await shop.storefront.inject("/")).body)?.[1];
+    for (const url of [String(icon), "/favicon.ico"]) {
+      const answer = await shop.storefront.inject(url);
+      expect(answer.statusCode, url).toBe(200);
+      expect(answer.headers["content-type"], url).toBe("image/svg+xml");
+      expect(answer.body, url).toContain("<svg");
+    }
     const missing = await shop.storefront.inject("/no/such/page");
     expect(missing.statusCode).toBe(404);
     expect(missing.body).toContain("This page could not be found");
