@@ -3,7 +3,16 @@
  *
  * The same functions run on a laptop (`dagger call ci`) and in Jenkins, GitHub Actions and GitLab CI.
  */
-import { argument, type Container, type Directory, func, object, type Secret } from "@dagger.io/dagger";
+import {
+  argument,
+  type Container,
+  check,
+  type Directory,
+  type File,
+  func,
+  object,
+  type Secret,
+} from "@dagger.io/dagger";
 import { deliveryTargets, environmentName } from "./cli/deliver/argv.js";
 import { affectedSince } from "./dagger/affected.js";
 import { runCi } from "./dagger/ci.js";
@@ -13,7 +22,7 @@ import { lintContainer, serviceImage, serviceTests, typecheckContainer } from ".
 import { runIntegration } from "./dagger/integration.js";
 import { publishImages } from "./dagger/publish.js";
 import { DeliveryEnvironment } from "./objects/environment.js";
-import { ShopService } from "./objects/shop-service.js";
+import { type ShopService, shopService } from "./objects/shop-service.js";
 import { selectServices } from "./plan/plan.js";
 import { affectedSelection, fullSelection } from "./plan/selection.js";
 
@@ -29,6 +38,7 @@ export class EcommerceDelivery {
   npmCache: string;
   revision: string;
   sourceUrl: string;
+  caCertificates?: File;
 
   /**
    * The shop's delivery pipeline.
@@ -38,6 +48,8 @@ export class EcommerceDelivery {
    * @param npmCache name of the cache volume that keeps npm's downloads between runs
    * @param revision commit being built: labels the images and is the default tag of publish
    * @param sourceUrl repository URL written into the images' org.opencontainers.image.source label
+   * @param caCertificates extra CA certificates (PEM) that every build stage trusts (npm, git), for a registry behind
+   *   a TLS-inspecting proxy; never part of a production image
    */
   constructor(
     @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
@@ -45,12 +57,14 @@ export class EcommerceDelivery {
     npmCache = "npm-cache",
     revision = "",
     sourceUrl = "",
+    caCertificates?: File,
   ) {
     this.source = source;
     this.nodeVersion = nodeVersion;
     this.npmCache = npmCache;
     this.revision = revision;
     this.sourceUrl = sourceUrl;
+    this.caCertificates = caCertificates;
   }
 
   /**
@@ -62,8 +76,7 @@ export class EcommerceDelivery {
    */
   @func()
   async service(name: string): Promise<ShopService> {
-    selectServices((await loadDelivery(this.settings())).plans, name);
-    return new ShopService(name, this.source, this.nodeVersion, this.npmCache, this.revision, this.sourceUrl);
+    return shopService(await loadDelivery(this.settings()), name);
   }
 
   /**
@@ -105,6 +118,7 @@ export class EcommerceDelivery {
    * Example: dagger call test --service=payments
    */
   @func()
+  @check()
   async test(service?: string): Promise<string> {
     const delivery = await loadDelivery(this.settings());
     const plans = selectServices(delivery.plans, service);
@@ -118,6 +132,7 @@ export class EcommerceDelivery {
    * Example: dagger call lint
    */
   @func()
+  @check()
   async lint(): Promise<string> {
     return lintContainer(await loadDelivery(this.settings())).stdout();
   }
@@ -128,6 +143,7 @@ export class EcommerceDelivery {
    * Example: dagger call typecheck
    */
   @func()
+  @check()
   async typecheck(): Promise<string> {
     return typecheckContainer(await loadDelivery(this.settings())).stdout();
   }
