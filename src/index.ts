@@ -70,9 +70,9 @@ export class EcommerceDelivery {
   /**
    * One service of pipeline.yaml, with its own build, test and image functions.
    *
-   * @param name service name as pipeline.yaml declares it (storefront, api, checkout, payments)
-   *
    * Example: dagger call service --name=api image
+   *
+   * @param name service name as pipeline.yaml declares it (storefront, api, checkout, payments)
    */
   @func()
   async service(name: string): Promise<ShopService> {
@@ -82,11 +82,11 @@ export class EcommerceDelivery {
   /**
    * One environment of pipeline.yaml on its Kubernetes cluster, with deploy, rollback, scale, status and promote.
    *
+   * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config status
+   *
    * @param name environment as pipeline.yaml declares it (dev, staging, prod)
    * @param kubeconfig kubeconfig of the cluster, as a secret (file:PATH, env:NAME); its server address must be
    *   reachable from inside the engine's containers
-   *
-   * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config status
    */
   @func()
   async env(name: string, kubeconfig: Secret): Promise<DeliveryEnvironment> {
@@ -99,9 +99,9 @@ export class EcommerceDelivery {
   /**
    * Production images of every service (or one), built in parallel.
    *
-   * @param service build only this service
-   *
    * Example: dagger call build --service=checkout
+   *
+   * @param service build only this service
    */
   @func()
   async build(service?: string): Promise<Container[]> {
@@ -113,9 +113,9 @@ export class EcommerceDelivery {
   /**
    * Runs the test suites of every service (or one) in containers, in parallel; returns their output.
    *
-   * @param service test only this service
-   *
    * Example: dagger call test --service=payments
+   *
+   * @param service test only this service
    */
   @func()
   @check()
@@ -161,12 +161,12 @@ export class EcommerceDelivery {
   /**
    * Pushes every service's image and returns the references with their digests.
    *
+   * Example: dagger call --revision=$(git rev-parse HEAD) publish --registry=ghcr.io/acme --username=bot --password=env:REGISTRY_TOKEN
+   *
    * @param registry registry host (and path prefix) to push to instead of pipeline.yaml's registry.host
    * @param tag image tag; defaults to --revision, else "latest"
    * @param username registry user name (with --password)
    * @param password registry password or token, as a secret (env:NAME, file:PATH, cmd:...)
-   *
-   * Example: dagger call --revision=$(git rev-parse HEAD) publish --registry=ghcr.io/acme --username=bot --password=env:REGISTRY_TOKEN
    */
   @func({ cache: "never" })
   async publish(registry?: string, tag?: string, username?: string, password?: Secret): Promise<string[]> {
@@ -182,10 +182,10 @@ export class EcommerceDelivery {
    * The services changed since a git ref (their own files, a workspace package they depend on, or a file every
    * build reads such as package-lock.json), counting uncommitted changes; `ci --base` explains each one.
    *
+   * Example: dagger call affected --base=origin/main
+   *
    * @param base branch, tag or commit to compare with (through its merge base with HEAD), e.g. origin/main
    * @param git a directory holding the repository's .git (defaults to this repository's)
-   *
-   * Example: dagger call affected --base=origin/main
    */
   @func()
   async affected(base: string, @argument({ defaultPath: "/", ignore: GIT_ONLY }) git: Directory): Promise<string[]> {
@@ -201,10 +201,10 @@ export class EcommerceDelivery {
    * starts every service, so it also builds the unaffected images: a partial shop cannot be integration-tested.
    * With nothing affected, only lint and typecheck run.
    *
+   * Example: dagger call --revision=$(git rev-parse HEAD) ci --base=origin/main
+   *
    * @param base test and build only the services changed since this git ref (e.g. origin/main)
    * @param git a directory holding the repository's .git, read only with --base (defaults to this repository's)
-   *
-   * Example: dagger call --revision=$(git rev-parse HEAD) ci --base=origin/main
    */
   @func()
   async ci(base?: string, @argument({ defaultPath: "/", ignore: GIT_ONLY }) git?: Directory): Promise<string> {

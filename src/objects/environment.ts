@@ -39,12 +39,12 @@ export class DeliveryEnvironment {
    * Deploys a release: the given images, in dependency order, each rollout watched; a failed one rolls the
    * release back. Returns the CLI's report.
    *
+   * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config deploy --images=api=ghcr.io/acme/shop/api@sha256:0a1b… --revision=$(git rev-parse HEAD)
+   *
    * @param images one service=image@sha256:<digest> per service to deploy, as publish prints them
    * @param revision what the release records as its source revision, e.g. the commit
    * @param force deploy even an image this environment rolled back before
    * @param timeout seconds to wait for each rollout (the CLI's default when absent)
-   *
-   * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config deploy --images=api=ghcr.io/acme/shop/api@sha256:0a1b… --revision=$(git rev-parse HEAD)
    */
   @func({ cache: "never" })
   async deploy(images: string[], revision?: string, force = false, timeout?: number): Promise<string> {
@@ -54,10 +54,10 @@ export class DeliveryEnvironment {
   /**
    * Rolls back one service, or without --service the whole environment to its previous release.
    *
+   * Example: dagger call env --name=prod --kubeconfig=file:./prod.kubeconfig rollback --service=checkout
+   *
    * @param service roll back only this service's deployment
    * @param toRevision the deployment revision to go back to (default: the one before the current)
-   *
-   * Example: dagger call env --name=prod --kubeconfig=file:./prod.kubeconfig rollback --service=checkout
    */
   @func({ cache: "never" })
   async rollback(service?: string, toRevision?: number): Promise<string> {
@@ -67,10 +67,10 @@ export class DeliveryEnvironment {
   /**
    * Sets a service's replica count and waits for the pods (refused while an autoscaler owns the count).
    *
+   * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config scale --service=api --replicas=3
+   *
    * @param service service name as pipeline.yaml declares it
    * @param replicas the number of pods to run
-   *
-   * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config scale --service=api --replicas=3
    */
   @func({ cache: "never" })
   async scale(service: string, replicas: number): Promise<string> {
@@ -80,9 +80,9 @@ export class DeliveryEnvironment {
   /**
    * What runs in the environment now, as the deliver CLI's status reports it.
    *
-   * @param json print JSON instead of text
-   *
    * Example: dagger call env --name=prod --kubeconfig=file:./prod.kubeconfig status --json
+   *
+   * @param json print JSON instead of text
    */
   @func({ cache: "never" })
   async status(json = false): Promise<string> {
@@ -92,9 +92,9 @@ export class DeliveryEnvironment {
   /**
    * Deploys to another environment exactly the image digests running in this one.
    *
-   * @param to the environment to promote to (e.g. prod from staging)
-   *
    * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config promote --to=prod
+   *
+   * @param to the environment to promote to (e.g. prod from staging)
    */
   @func({ cache: "never" })
   async promote(to: string): Promise<string> {

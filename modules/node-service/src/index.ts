@@ -51,6 +51,8 @@ export class NodeService {
    * Production image of one workspace: production dependencies, build output, non-root user, labels, healthcheck.
    * The build copies only the workspace, the local workspaces it depends on, the root manifests and `buildFiles`.
    *
+   * Example: dagger call -m modules/node-service --source=. image --workspace=apps/web --port=8080 publish --address=ttl.sh/web
+   *
    * @param workspace workspace directory relative to the root, e.g. apps/web
    * @param entrypoint script run by node, relative to the workspace
    * @param port port the service listens on (exported as PORT, HOST is 0.0.0.0)
@@ -58,8 +60,6 @@ export class NodeService {
    * @param revision commit the image is built from (org.opencontainers.image.revision)
    * @param sourceUrl URL of the source repository (org.opencontainers.image.source)
    * @param buildFiles root files (glob patterns) the workspaces' builds read besides the manifests; default tsconfig*.json
-   *
-   * Example: dagger call -m modules/node-service --source=. image --workspace=apps/web --port=8080 publish --address=ttl.sh/web
    */
   @func()
   async image(
@@ -88,9 +88,9 @@ export class NodeService {
    * Runs one workspace's `npm test` in a container with every dependency installed; returns its output. Tests see
    * the whole source, since suites commonly read root test settings and helpers outside their workspace.
    *
-   * @param workspace workspace directory relative to the root, e.g. packages/core
-   *
    * Example: dagger call -m modules/node-service --source=. test --workspace=packages/core
+   *
+   * @param workspace workspace directory relative to the root, e.g. packages/core
    */
   @func()
   async test(workspace: string): Promise<string> {
