@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { CRASH_POINTS, type CrashPoint } from "@shop/payments";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ServiceProcess } from "../../scripts/lib/service-process.js";
 import { CARDS, call, cartWith, checkout, startTestShop, stockOf, type TestShop } from "./support/shop.js";
@@ -10,17 +11,45 @@ const PAYMENT_GRACE_MS = 3000;
 const SETTLED_WITHIN_MS = 45_000;
 
 interface CrashCase {
-  readonly point: "before-row" | "after-row" | "after-provider" | "after-update";
+  readonly point: CrashPoint;
   /** What payments' and the provider's tables hold at the moment of the crash: proof it died at that step. */
   readonly leftBehind: { readonly payment: string | null; readonly providerCharge: string | null };
   readonly ends: "paid" | "payment_failed";
+  readonly card: "approved" | "declined";
 }
 
 const CASES: readonly CrashCase[] = [
-  { point: "before-row", leftBehind: { payment: null, providerCharge: null }, ends: "payment_failed" },
-  { point: "after-row", leftBehind: { payment: "processing", providerCharge: null }, ends: "payment_failed" },
-  { point: "after-provider", leftBehind: { payment: "processing", providerCharge: "approved" }, ends: "paid" },
-  { point: "after-update", leftBehind: { payment: "approved", providerCharge: "approved" }, ends: "paid" },
+  {
+    point: "before-row",
+    leftBehind: { payment: null, providerCharge: null },
+    ends: "payment_failed",
+    card: "approved",
+  },
+  {
+    point: "after-row",
+    leftBehind: { payment: "processing", providerCharge: null },
+    ends: "payment_failed",
+    card: "approved",
+  },
+  {
+    point: "after-provider",
+    leftBehind: { payment: "processing", providerCharge: "approved" },
+    ends: "paid",
+    card: "approved",
+  },
+  {
+    point: "after-update",
+    leftBehind: { payment: "approved", providerCharge: "approved" },
+    ends: "paid",
+    card: "approved",
+  },
+  // The provider's answer is what gets recorded, whatever it was: a decline it gave before the crash stays a decline.
+  {
+    point: "after-provider",
+    leftBehind: { payment: "processing", providerCharge: "declined" },
+    ends: "payment_failed",
+    card: "declined",
+  },
 ];
 
 describe("payments SIGKILLed at every step of a charge: each order ends paid or payment_failed", () => {
@@ -32,6 +61,7 @@ describe("payments SIGKILLed at every step of a charge: each order ends paid or 
       payments: { PAYMENT_SETTLE_AFTER_MS: String(SETTLE_AFTER_MS), PAYMENT_SWEEP_INTERVAL_MS: "300" },
       checkout: { RECONCILE_INTERVAL_MS: "200", PAYMENT_GRACE_MS: String(PAYMENT_GRACE_MS) },
     });
+    // One product per case, so one case's stock cannot move another's.
     const products = await call("GET", `${shop.urls.api}/products?limit=${CASES.length + 1}`);
     skus = products.body.items.map((product: { sku: string }) => product.sku);
   });
@@ -49,7 +79,7 @@ describe("payments SIGKILLed at every step of a charge: each order ends paid or 
     );
 
   /** Replaces the running payments with one that SIGKILLs itself at `point` of the next charge. */
-  async function startPaymentsDyingAt(point: CrashCase["point"]): Promise<ServiceProcess> {
+  async function startPaymentsDyingAt(point: CrashPoint): Promise<ServiceProcess> {
     const healthy = shop.services.payments;
     await healthy.stop();
     const dying = new ServiceProcess({
@@ -69,16 +99,20 @@ describe("payments SIGKILLed at every step of a charge: each order ends paid or 
     throw new Error(`timed out after ${SETTLED_WITHIN_MS} ms waiting for ${what}`);
   }
 
+  it("has a case for every step payments can be killed at", () => {
+    expect(new Set(CASES.map((crash) => crash.point))).toEqual(new Set(CRASH_POINTS));
+  });
+
   it.each(CASES.map((crash, index) => ({ ...crash, index })))(
-    "killed $point: the order ends $ends, charged at most once, stock consistent",
+    "killed $point with the $card card: the order ends $ends, charged at most once, stock consistent",
     { timeout: SETTLED_WITHIN_MS + 60_000 },
-    async ({ point, leftBehind, ends, index }) => {
+    async ({ point, leftBehind, ends, card, index }) => {
       const sku = skus[index] as string;
       const before = await stockOf(shop, sku);
       const dying = await startPaymentsDyingAt(point);
       const cartId = await cartWith(shop, sku, 1);
 
-      const answer = await checkout(shop, cartId, CARDS.approved, `crash-${point}-${randomUUID()}`);
+      const answer = await checkout(shop, cartId, CARDS[card], `crash-${point}-${randomUUID()}`);
       expect(answer.status).toBe(202);
       const { id: orderId, number: reference } = answer.body.order;
       await dying.kill(); // already dead by its own hand; this only waits for the exit

@@ -1,5 +1,6 @@
 export { type BuildAppOptions, buildApp } from "./app.js";
 export { type Config, configSchema } from "./config.js";
+export { CRASH_POINTS, type CrashPoint } from "./fault-injection.js";
 export {
   ChargeKeyClosedError,
   type ChargeOutcome,
