@@ -15,10 +15,11 @@ import {
 } from "@dagger.io/dagger";
 import { deliveryTargets, environmentName } from "./cli/deliver/argv.js";
 import { affectedSince } from "./dagger/affected.js";
+import { lintContainer, typecheckContainer } from "./dagger/checks.js";
 import { runCi } from "./dagger/ci.js";
 import { type DeliverySettings, loadDelivery } from "./dagger/context.js";
 import { deliverContainer } from "./dagger/deliver.js";
-import { lintContainer, serviceImage, serviceTests, typecheckContainer } from "./dagger/image.js";
+import { serviceImage, serviceTests } from "./dagger/image.js";
 import { runIntegration } from "./dagger/integration.js";
 import { publishImages } from "./dagger/publish.js";
 import { DeliveryEnvironment } from "./objects/environment.js";
@@ -39,6 +40,7 @@ export class EcommerceDelivery {
   revision: string;
   sourceUrl: string;
   caCertificates?: File;
+  tscCache?: string;
 
   /**
    * The shop's delivery pipeline.
@@ -50,6 +52,8 @@ export class EcommerceDelivery {
    * @param sourceUrl repository URL written into the images' org.opencontainers.image.source label
    * @param caCertificates extra CA certificates (PEM) that every build stage trusts (npm, git), for a registry behind
    *   a TLS-inspecting proxy; never part of a production image
+   * @param tscCache name of the cache volume that keeps tsc's incremental state between typecheck runs (default
+   *   tsc-incremental)
    */
   constructor(
     @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
@@ -58,6 +62,7 @@ export class EcommerceDelivery {
     revision = "",
     sourceUrl = "",
     caCertificates?: File,
+    tscCache?: string,
   ) {
     this.source = source;
     this.nodeVersion = nodeVersion;
@@ -65,6 +70,7 @@ export class EcommerceDelivery {
     this.revision = revision;
     this.sourceUrl = sourceUrl;
     this.caCertificates = caCertificates;
+    this.tscCache = tscCache;
   }
 
   /**

@@ -2,8 +2,9 @@
 import { ExecError } from "@dagger.io/dagger";
 import { type CiSelection, fullSelection } from "../plan/selection.js";
 import { CiFailedError, formatSummary, type StepResult, skippedStep, testTally, timedStep } from "../plan/summary.js";
+import { lintContainer, typecheckContainer } from "./checks.js";
 import type { Delivery } from "./context.js";
-import { lintContainer, serviceImage, serviceTests, typecheckContainer } from "./image.js";
+import { serviceImage, serviceTests } from "./image.js";
 import { runIntegration } from "./integration.js";
 
 /**

@@ -18,6 +18,8 @@ export interface DeliverySettings {
   readonly source: Directory;
   readonly nodeVersion: string;
   readonly npmCache: string;
+  /** Name of the cache volume that keeps tsc's incremental state between typecheck runs (see typecheckContainer). */
+  readonly tscCache?: string;
   /** Commit being built; labels the images and is the default tag. */
   readonly revision: string;
   /** Repository URL written into the images' labels. */

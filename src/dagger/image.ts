@@ -45,13 +45,3 @@ export function serviceImage(delivery: Delivery, plan: ServicePlan): Container {
 export function serviceTests(delivery: Delivery, plan: ServicePlan): Container {
   return testWorkspace(developmentContainer(delivery), plan.workspace);
 }
-
-/** `biome check .` over the whole repository. */
-export function lintContainer(delivery: Delivery): Container {
-  return developmentContainer(delivery).withExec(["npx", "biome", "check", "."]);
-}
-
-/** `tsc --noEmit` with the root tsconfig.json. */
-export function typecheckContainer(delivery: Delivery): Container {
-  return developmentContainer(delivery).withExec(["npx", "tsc", "-p", "tsconfig.json", "--noEmit"]);
-}

@@ -17,9 +17,11 @@ const fake = (name: string, output = "") => {
   return { sync: run, stdout: run };
 };
 
-vi.mock("../../../src/dagger/image.js", () => ({
+vi.mock("../../../src/dagger/checks.js", () => ({
   lintContainer: () => fake("lint"),
   typecheckContainer: () => fake("typecheck"),
+}));
+vi.mock("../../../src/dagger/image.js", () => ({
   serviceTests: (_: unknown, plan: { name: string }) => fake(`test ${plan.name}`, " Tests  3 passed (3)\n"),
   serviceImage: (_: unknown, plan: { name: string }) => fake(`image ${plan.name}`),
 }));
