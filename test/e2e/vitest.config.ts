@@ -1,0 +1,21 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+// The real-browser tier (see README.md): Debian's Chromium against the whole shop started by each file. One file at a
+// time: each starts four services and a browser, which is all a small CI machine can take at once.
+const conditions = ["source", "node", "development|production"];
+const mainFields = ["main"];
+
+export default defineConfig({
+  root: fileURLToPath(new URL("../..", import.meta.url)),
+  resolve: { conditions, mainFields },
+  ssr: { resolve: { conditions, mainFields } },
+  test: {
+    include: ["test/e2e/**/*.test.ts"],
+    testTimeout: 180_000,
+    hookTimeout: 240_000,
+    pool: "forks",
+    fileParallelism: false,
+    globalSetup: ["test/e2e/support/require-chromium.ts", "test/support/postgres-global-setup.ts"],
+  },
+});
