@@ -78,17 +78,17 @@ describe("payments SIGKILLed at every step of a charge: each order ends paid or 
       [reference],
     );
 
-  /** Replaces the running payments with one that SIGKILLs itself at `point` of the next charge. */
-  async function startPaymentsDyingAt(point: CrashPoint): Promise<ServiceProcess> {
+  /** Replaces the running payments with one that has `env` on top of the shop's. */
+  async function replacePayments(env: Record<string, string>): Promise<ServiceProcess> {
     const healthy = shop.services.payments;
     await healthy.stop();
-    const dying = new ServiceProcess({
-      ...healthy.spec,
-      env: { ...healthy.spec.env, PAYMENTS_FAULT: `crash-at:${point}` },
-    });
-    await dying.start();
-    return dying;
+    const replacement = new ServiceProcess({ ...healthy.spec, env: { ...healthy.spec.env, ...env } });
+    await replacement.start();
+    return replacement;
   }
+
+  /** Replaces the running payments with one that SIGKILLs itself at `point` of the next charge. */
+  const startPaymentsDyingAt = (point: CrashPoint) => replacePayments({ PAYMENTS_FAULT: `crash-at:${point}` });
 
   async function until(what: string, check: () => Promise<boolean>): Promise<void> {
     const deadline = Date.now() + SETTLED_WITHIN_MS;
@@ -141,7 +141,7 @@ describe("payments SIGKILLed at every step of a charge: each order ends paid or 
     },
   );
 
-  it("killed after-row, the shopper's retries of the key stop answering 202 pending: payment_voided, stock back", {
+  it("killed after-row, with payments' sweep off: the shopper's retry settles it, payment_voided, stock back", {
     timeout: SETTLED_WITHIN_MS + 60_000,
   }, async () => {
     const sku = skus[CASES.length] as string;
@@ -153,17 +153,23 @@ describe("payments SIGKILLed at every step of a charge: each order ends paid or 
     expect(first.status).toBe(202);
     await dying.kill();
     await dying.closeLog();
-    await shop.services.payments.start();
-
-    let retry = first;
-    await until("a retry of the key to get a final answer", async () => {
-      retry = await checkout(shop, cartId, CARDS.approved, key);
-      return retry.status !== 202;
-    });
-    expect(retry.status).toBe(402);
-    expect(retry.body.details).toMatchObject({ checkoutId: first.body.checkoutId, declineCode: "payment_voided" });
-    expect(await orderStatus(first.body.order.id)).toBe("payment_failed");
-    expect(await providerChargesOf(first.body.order.number)).toEqual([{ outcome: "closed" }]);
-    expect(await stockOf(shop, sku)).toBe(before);
+    // Only a retry of the key can settle the payment now: the reconciler has no card and payments never sweeps.
+    const withoutSweep = await replacePayments({ PAYMENT_SWEEP_INTERVAL_MS: "0" });
+    try {
+      let retry = first;
+      await until("a retry of the key to get a final answer", async () => {
+        retry = await checkout(shop, cartId, CARDS.approved, key);
+        return retry.status !== 202;
+      });
+      expect(retry.status).toBe(402);
+      expect(retry.body.details).toMatchObject({ checkoutId: first.body.checkoutId, declineCode: "payment_voided" });
+      expect(await orderStatus(first.body.order.id)).toBe("payment_failed");
+      expect(await providerChargesOf(first.body.order.number)).toEqual([{ outcome: "closed" }]);
+      expect(await stockOf(shop, sku)).toBe(before);
+    } finally {
+      await withoutSweep.stop();
+      await withoutSweep.closeLog();
+      await shop.services.payments.start();
+    }
   });
 });
