@@ -2,7 +2,7 @@ import { createTestDatabase } from "@shop/embedded-db";
 import { createLogger, requestFingerprint, type ServiceApp } from "@shop/service-kit";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { buildApp, configSchema, createSandboxLedger, createSandboxProvider } from "../src/index.js";
+import { buildApp, configSchema, createSandboxLedger, createSandboxProvider, SANDBOX_CARDS } from "../src/index.js";
 import { tokeniseCard } from "../src/payments/card.js";
 import { createPaymentBodySchema } from "../src/payments/schemas.js";
 import { createPaymentsRepository } from "../src/repositories/payments.js";
@@ -18,7 +18,7 @@ describe("a payment left processing by a crash is settled by asking the provider
   let databaseUrl: string;
   let pool: pg.Pool;
   let app: ServiceApp;
-  const build = (sweepIntervalMs: number) =>
+  const build = (sweepIntervalMs: number, env: Record<string, string> = {}) =>
     buildApp(
       configSchema.parse({
         DATABASE_URL: databaseUrl,
@@ -26,6 +26,7 @@ describe("a payment left processing by a crash is settled by asking the provider
         PAYMENT_SETTLE_AFTER_MS: String(SETTLE_AFTER_MS),
         PAYMENT_SWEEP_INTERVAL_MS: String(sweepIntervalMs),
         LOG_LEVEL: "silent",
+        ...env,
       }),
       { logger: createLogger({ service: "payments", level: "silent" }) },
     );
@@ -118,6 +119,22 @@ describe("a payment left processing by a crash is settled by asking the provider
       expect(await statusOf(lost.payment.id)).toBe("voided");
     } finally {
       await restarted.close();
+    }
+  });
+
+  it("another instance settling a charge still on its way to the provider voids it, and the provider refuses it", async () => {
+    const slow = await build(0, { SANDBOX_SLOW_MS: "1500" });
+    const eager = await build(50, { PAYMENT_SETTLE_AFTER_MS: "100" });
+    try {
+      const key = newKey("eager");
+      const answer = await slow.inject(postPayment(key, paymentBody({ card: { number: SANDBOX_CARDS.slow } })));
+      expect(answer.statusCode).toBe(409);
+      expect(answer.json().error).toBe("idempotency_key_voided");
+      const [row] = (await pool.query("SELECT id, status FROM payments WHERE idempotency_key = $1", [key])).rows;
+      expect(row?.status).toBe("voided");
+      expect(await ledgerOf(row?.id)).toEqual(["closed"]);
+    } finally {
+      await Promise.all([slow.close(), eager.close()]);
     }
   });
 
