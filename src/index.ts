@@ -12,13 +12,14 @@ import {
   func,
   object,
   type Secret,
+  type Service,
 } from "@dagger.io/dagger";
 import { deliveryTargets, environmentName } from "./cli/deliver/argv.js";
 import { affectedSince } from "./dagger/affected.js";
 import { lintContainer, typecheckContainer } from "./dagger/checks.js";
 import { runCi } from "./dagger/ci.js";
 import { type DeliverySettings, loadDelivery } from "./dagger/context.js";
-import { deliverContainer } from "./dagger/deliver.js";
+import { apiServerBinding, deliverContainer } from "./dagger/deliver.js";
 import { serviceImage, serviceTests } from "./dagger/image.js";
 import { runIntegration } from "./dagger/integration.js";
 import { publishImages } from "./dagger/publish.js";
@@ -90,16 +91,23 @@ export class EcommerceDelivery {
    *
    * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config status
    *
+   * Example: dagger call env --name=dev --kubeconfig=file:$HOME/.kube/config --api-server=tcp://localhost:6443 status
+   *
    * @param name environment as pipeline.yaml declares it (dev, staging, prod)
-   * @param kubeconfig kubeconfig of the cluster, as a secret (file:PATH, env:NAME); its server address must be
-   *   reachable from inside the engine's containers
+   * @param kubeconfig kubeconfig of the cluster, as a secret (file:PATH, env:NAME); without --api-server its server
+   *   address must be reachable from inside the engine's containers
+   * @param apiServer the cluster's API server as a service, for a kubeconfig whose server only this machine
+   *   reaches (kind, k3d, minikube: https://127.0.0.1:<port>): pass tcp://localhost:<that port>; the CLI talks to it
+   *   and still verifies the certificate against the kubeconfig's server name
    */
   @func()
-  async env(name: string, kubeconfig: Secret): Promise<DeliveryEnvironment> {
+  async env(name: string, kubeconfig: Secret, apiServer?: Service): Promise<DeliveryEnvironment> {
     const delivery = await loadDelivery(this.settings());
     const { services, environments } = deliveryTargets(delivery.config);
     environmentName({ services, environments }, name);
-    return new DeliveryEnvironment(name, deliverContainer(delivery, kubeconfig), [...services], [...environments]);
+    const binding = apiServer ? await apiServerBinding(apiServer) : undefined;
+    const cli = deliverContainer(delivery, kubeconfig, binding);
+    return new DeliveryEnvironment(name, cli, [...services], [...environments]);
   }
 
   /**

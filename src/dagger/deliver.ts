@@ -1,19 +1,47 @@
 // The deliver CLI in a container: the development container (workspace installed, source in /app), the kubeconfig
-// mounted as a secret file, one run per call.
+// mounted as a secret file, optionally the API server bound in as a service, one run per call.
 import { randomUUID } from "node:crypto";
-import { type Container, ExecError, type Secret } from "@dagger.io/dagger";
+import { type Container, ExecError, type Secret, type Service } from "@dagger.io/dagger";
+import { API_SERVER_VARIABLE } from "../cli/deliver/api-server.js";
 import { DELIVER_COMMAND, deliverFailure } from "../cli/deliver/argv.js";
 import type { Delivery } from "./context.js";
 import { developmentContainer } from "./image.js";
 
 /** Where the kubeconfig is mounted; KUBECONFIG points here. */
 const KUBECONFIG_PATH = "/run/secrets/kubeconfig";
+/** The host name the API server service is bound under in the deliver container. */
+const API_SERVER_HOST = "kube-apiserver";
 
-/** The development container with the kubeconfig: ready to run `deliver` against the cluster it names. */
-export function deliverContainer(delivery: Delivery, kubeconfig: Secret): Container {
-  return developmentContainer(delivery)
+/** The API server as a Dagger service, and the port of it the CLI talks to. */
+export interface ApiServerBinding {
+  readonly service: Service;
+  readonly port: number;
+}
+
+/**
+ * The API server the caller passed (`--api-server=tcp://localhost:<port>`): its first port is the one the CLI
+ * talks to, as a host service forwards exactly the ports it names.
+ */
+export async function apiServerBinding(service: Service): Promise<ApiServerBinding> {
+  const [first] = await service.ports();
+  if (!first) throw new Error("--api-server exposes no port: give it as tcp://localhost:<port of the API server>");
+  return { service, port: await first.port() };
+}
+
+/**
+ * The development container with the kubeconfig: ready to run `deliver` against the cluster it names. With
+ * `apiServer`, the service is bound as kube-apiserver and the CLI sends its requests there while still verifying
+ * the certificate against the kubeconfig's server name (see src/cli/deliver/api-server.ts): the kubeconfig itself
+ * is never read or rewritten here, so it stays a secret.
+ */
+export function deliverContainer(delivery: Delivery, kubeconfig: Secret, apiServer?: ApiServerBinding): Container {
+  const cli = developmentContainer(delivery)
     .withMountedSecret(KUBECONFIG_PATH, kubeconfig)
     .withEnvVariable("KUBECONFIG", KUBECONFIG_PATH);
+  if (!apiServer) return cli;
+  return cli
+    .withServiceBinding(API_SERVER_HOST, apiServer.service)
+    .withEnvVariable(API_SERVER_VARIABLE, `${API_SERVER_HOST}:${apiServer.port}`);
 }
 
 /**

@@ -13,15 +13,15 @@ import { runDeliver } from "../dagger/deliver.js";
  * One environment of pipeline.yaml on the Kubernetes cluster its kubeconfig names: deploy, roll back, scale,
  * promote and inspect it with the deliver CLI (src/cli/deliver.ts), run in a container. Every function acts on the
  * cluster at the moment it is called (never cached) and returns the CLI's output; a failure is the CLI's one-line
- * reason. The kubeconfig's server address must be reachable from inside the engine's containers: 127.0.0.1 on your
- * machine is not, unless the engine shares the host's network.
+ * reason. The kubeconfig's server address must be reachable from inside the engine's containers (127.0.0.1 on your
+ * machine is not), or the API server is given to env as --api-server and bound into the CLI's container.
  */
 @object()
 export class DeliveryEnvironment {
   /** Environment name as pipeline.yaml declares it. */
   @func()
   name: string;
-  /** The container the CLI runs in: the installed workspace and the kubeconfig (see deliverContainer). */
+  /** The container the CLI runs in: the installed workspace, the kubeconfig, the API server if given (see deliverContainer). */
   cli: Container;
   /** Service names of pipeline.yaml, to check arguments before anything runs. */
   services: string[];

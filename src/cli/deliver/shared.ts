@@ -6,6 +6,7 @@ import { DeliveryError } from "../../delivery/errors.js";
 import { checkApiServer, type Logger, loadKubeConfig } from "../../delivery/kube.js";
 import type { CliIo } from "../runner.js";
 import { UsageError } from "../usage.js";
+import { API_SERVER_VARIABLE, redirectCurrentCluster } from "./api-server.js";
 
 export const COMMON_OPTIONS = {
   kubeconfig: { type: "string" },
@@ -23,7 +24,9 @@ export const SERVICE_OPTIONS = {
 export const COMMON_USAGE = `Common options:
   --kubeconfig <file>   default $KUBECONFIG
   --config <file>       default pipeline.yaml
-  --timeout <seconds>   how long to wait for each rollout (default 300)`;
+  --timeout <seconds>   how long to wait for each rollout (default 300)
+  $DELIVER_API_SERVER   host:port to reach the API server at instead of the kubeconfig's server (TLS is still
+                        verified against the kubeconfig's server name)`;
 
 export interface CommonValues {
   kubeconfig?: string | undefined;
@@ -56,11 +59,16 @@ export async function loadConfig(file: string | undefined): Promise<PipelineConf
   return loadPipelineConfig(path);
 }
 
-/** Loads the kubeconfig and checks that its API server answers, so later errors are about the work itself. */
-export async function connect(file: string | undefined): Promise<KubeConfig> {
-  const path = file ?? process.env.KUBECONFIG;
+/**
+ * Loads the kubeconfig (its current cluster moved to $DELIVER_API_SERVER when set, see redirectCluster) and checks
+ * that its API server answers, so later errors are about the work itself.
+ */
+export async function connect(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<KubeConfig> {
+  const path = file ?? env.KUBECONFIG;
   if (!path) throw new UsageError("no kubeconfig: pass --kubeconfig <file> or set KUBECONFIG");
   const kubeConfig = loadKubeConfig(path);
+  const apiServer = env[API_SERVER_VARIABLE];
+  if (apiServer) redirectCurrentCluster(kubeConfig, apiServer);
   await checkApiServer(kubeConfig);
   return kubeConfig;
 }
