@@ -11,8 +11,10 @@ export interface StaleSettlerDependencies {
   /** A processing payment older than this lost its answer: payments died between its row and its outcome. */
   readonly settleAfterMs: number;
   readonly logger: FastifyBaseLogger;
-  readonly batchSize?: number;
 }
+
+/** Stale payments settled per sweep; more wait for the next one. */
+const SWEEP_BATCH = 100;
 
 /** What settling a stale payment made of it: the payment with its outcome, or `voided` (never charged). */
 export type Settled = { readonly kind: "payment"; readonly payment: Payment } | { readonly kind: "voided" };
@@ -47,7 +49,7 @@ export function createStaleSettler(deps: StaleSettlerDependencies) {
 
     /** Settles every stale processing payment; returns how many it settled. */
     async sweep(): Promise<number> {
-      const stale = await deps.payments.findStaleProcessing(deps.settleAfterMs, deps.batchSize ?? 100);
+      const stale = await deps.payments.findStaleProcessing(deps.settleAfterMs, SWEEP_BATCH);
       let settled = 0;
       for (const payment of stale.filter((candidate) => !isOurs(candidate))) {
         if (await settle(payment)) settled++;
