@@ -1,0 +1,38 @@
+// A deliberately broken service: ci fails at that service's tests, with its test output, and nothing else fails.
+import { expect, test } from "vitest";
+import { EcommerceDelivery } from "../../src/index.js";
+import { CiFailedError } from "../../src/plan/summary.js";
+import { hostSource, withDagger } from "./support/dagger.js";
+import { cloneRepository, writeInClone } from "./support/repo-copy.js";
+
+const BROKEN_TEST = `import { expect, test } from "vitest";
+
+test("refund total is checked by the tier-3 breakage", () => {
+  expect(40 + 2).toBe(41);
+});
+`;
+
+test("a failing payments test fails ci at 'test payments' only, and the report carries vitest's output", async () => {
+  const clone = cloneRepository();
+  try {
+    writeInClone(clone, "services/payments/test/tier3-deliberately-broken.test.ts", BROKEN_TEST);
+    const error = await withDagger(import.meta.filename, async () =>
+      new EcommerceDelivery(hostSource(clone.dir)).ci().then(
+        () => undefined,
+        (failure: unknown) => failure,
+      ),
+    );
+    expect(error).toBeInstanceOf(CiFailedError);
+    const failure = error as CiFailedError;
+    expect(failure.failedSteps).toEqual(["test payments"]);
+    const passed = failure.results.filter((r) => r.status === "passed").map((r) => r.name);
+    expect(passed).toEqual(
+      expect.arrayContaining(["lint", "typecheck", "test api", "test checkout", "test storefront", "build"]),
+    );
+    expect(failure.message).toMatch(/── test payments failed ──/);
+    expect(failure.message).toMatch(/refund total is checked by the tier-3 breakage/);
+    expect(failure.message).toMatch(/expected 42 to be 41/);
+  } finally {
+    clone.remove();
+  }
+});
