@@ -5,6 +5,7 @@ import { basename, join } from "node:path";
 import { connection, type Directory, dag } from "@dagger.io/dagger";
 import { inject } from "vitest";
 import { SOURCE_IGNORE } from "../../../src/dagger/source.js";
+import { hostGit as gitOf, hostSource as sourceOf } from "../src/host-source.js";
 
 /** Repository root: the source every test hands to the module. */
 export const REPO_ROOT = new URL("../../..", import.meta.url).pathname.replace(/\/$/, "");
@@ -29,12 +30,12 @@ export async function withDagger<T>(testFile: string, work: () => Promise<T>): P
   return result as T;
 }
 
-/** A directory of this machine as the module's source, leaving out what the CLI's defaultPath leaves out. */
+/** The module's source: this repository, or another directory (a clone) given. */
 export function hostSource(dir: string = REPO_ROOT): Directory {
-  return dag.host().directory(dir, { exclude: SOURCE_IGNORE });
+  return sourceOf(dir);
 }
 
-/** A directory holding only `.git`, as the CLI's defaultPath gives `affected` and `ci --base`. */
+/** The `.git` holder of this repository or of another directory. */
 export function hostGit(dir: string = REPO_ROOT): Directory {
-  return dag.host().directory(dir, { include: [".git"] });
+  return gitOf(dir);
 }
