@@ -2,9 +2,8 @@
 // written to a log file per test file instead of the test output.
 import { createWriteStream, mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { connection, type Directory, dag } from "@dagger.io/dagger";
+import { connection, type Directory } from "@dagger.io/dagger";
 import { inject } from "vitest";
-import { SOURCE_IGNORE } from "../../../src/dagger/source.js";
 import { hostGit as gitOf, hostSource as sourceOf } from "../src/host-source.js";
 
 /** Repository root: the source every test hands to the module. */
