@@ -25,7 +25,7 @@ import { runIntegration } from "./dagger/integration.js";
 import { publishImages } from "./dagger/publish.js";
 import { DeliveryEnvironment } from "./objects/environment.js";
 import { type ShopService, shopService } from "./objects/shop-service.js";
-import { selectServices } from "./plan/plan.js";
+import { publishRegistry, selectServices } from "./plan/plan.js";
 import { affectedSelection, fullSelection } from "./plan/selection.js";
 
 // Left out of the source so that cache keys change only when inputs do.
@@ -177,19 +177,30 @@ export class EcommerceDelivery {
    *
    * Example: dagger call --revision=$(git rev-parse HEAD) publish --registry=ghcr.io/acme --username=bot --password=env:REGISTRY_TOKEN
    *
+   * Example: dagger call --revision=$(git rev-parse HEAD) publish --env=staging --username=bot --password=env:REGISTRY_TOKEN
+   *
    * @param registry registry host (and path prefix) to push to instead of pipeline.yaml's registry.host
    * @param tag image tag; defaults to --revision, else "latest"
    * @param username registry user name (with --password)
    * @param password registry password or token, as a secret (env:NAME, file:PATH, cmd:...)
+   * @param env push to the registry this environment pulls from (pipeline.yaml environments.<env>.registry, else
+   *   registry.host), where its deploy expects the images
    */
   @func({ cache: "never" })
-  async publish(registry?: string, tag?: string, username?: string, password?: Secret): Promise<string[]> {
+  async publish(
+    registry?: string,
+    tag?: string,
+    username?: string,
+    password?: Secret,
+    env?: string,
+  ): Promise<string[]> {
     if ((username === undefined) !== (password === undefined)) {
       throw new Error("give --username and --password together, or neither");
     }
     const delivery = await loadDelivery(this.settings());
+    const target = publishRegistry(delivery.config, { registry, env });
     const credentials = username !== undefined && password !== undefined ? { username, password } : undefined;
-    return publishImages(delivery, tag || this.revision || "latest", registry, credentials);
+    return publishImages(delivery, tag || this.revision || "latest", target, credentials);
   }
 
   /**

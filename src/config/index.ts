@@ -1,5 +1,5 @@
 export { formatIssues, PipelineConfigError, type PipelineConfigIssue, type PipelineConfigIssueCode } from "./errors.js";
-export { imageName, promotionOrder } from "./images.js";
+export { environmentRegistry, imageName, promotionOrder } from "./images.js";
 export { type LoadOptions, loadPipelineConfig, parsePipelineConfig } from "./load.js";
 export {
   ENVIRONMENT_NAMES,

@@ -12,6 +12,8 @@ const SECRET_LOOKING = /(SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|PRIVATE_KEY|API
 const REGISTRY_HOST = /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:[0-9]{1,5})?$/;
 // OCI distribution spec: path components separated by "/".
 const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+// A registry host with an optional path prefix, as `publish --registry` takes it: ghcr.io/acme, 127.0.0.1:5000.
+const REGISTRY_PREFIX = /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$/;
 const PERCENT = /^(100|[1-9]?[0-9])%$/;
 
@@ -152,6 +154,11 @@ const autoscalingSchema = z
 export const environmentSchema = z
   .strictObject({
     namespace: dnsLabel("a Kubernetes namespace"),
+    /** Where this environment pulls images from (host and optional path prefix); default: registry.host. */
+    registry: z
+      .string()
+      .regex(REGISTRY_PREFIX, "must be a registry host with an optional :port and path prefix (e.g. ghcr.io/acme)")
+      .optional(),
     replicas: positiveInt.optional(),
     autoscaling: autoscalingSchema.optional(),
     promotion: z.strictObject({

@@ -94,7 +94,7 @@ export async function promotionRelease(options: PromotionReleaseOptions): Promis
     }
     images[service] = r.image;
   }
-  // the same validation a deploy applies (repository of each service, digest format)
-  parseRelease(config, { images });
+  // the same validation a deploy to `to` applies (each service's repository in the registry `to` pulls from, digests)
+  parseRelease(config, { images }, to);
   return { images };
 }

@@ -115,7 +115,7 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   assertEnvironment(config, env);
-  const release = "id" in options.release ? options.release : parseRelease(config, options.release);
+  const release = "id" in options.release ? options.release : parseRelease(config, options.release, env);
   const namespace = config.environments[env].namespace;
   const kube: DeployOptions = { ...options, kubeConfig, logger, clock };
 

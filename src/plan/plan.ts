@@ -5,7 +5,7 @@ import {
   runtimeWorkspaceOrder,
   type Workspace,
 } from "../../modules/node-service/src/lib.js";
-import { imageName, type PipelineConfig } from "../config/index.js";
+import { type EnvironmentName, environmentRegistry, imageName, type PipelineConfig } from "../config/index.js";
 
 /** Where pipeline.yaml lives in the repository. */
 export const PIPELINE_FILE = "pipeline.yaml";
@@ -68,12 +68,38 @@ export function selectServices(plans: readonly ServicePlan[], name?: string): Se
 }
 
 /** `<image>:<tag>`, with the tag checked against the OCI rules so a bad tag fails before anything is pushed. */
-export function imageReference(plan: Pick<ServicePlan, "image">, tag: string, registry?: string): string {
+export function imageReference(image: string, tag: string): string {
   if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
     throw new Error(
       `invalid image tag "${tag}": letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'`,
     );
   }
-  const name = registry ? `${registry.replace(/\/+$/, "")}/${plan.image.split("/").slice(1).join("/")}` : plan.image;
-  return `${name}:${tag}`;
+  return `${image}:${tag}`;
+}
+
+/** Where `publish` pushes: what `--registry` names, else what `--env` pulls from, else pipeline.yaml's registry.host. */
+export interface PublishTarget {
+  readonly registry?: string;
+  readonly env?: string;
+}
+
+/**
+ * The registry (host and optional path prefix) publish pushes to, the same one deploy's image check expects for
+ * that environment (environmentRegistry), so that `publish --env=staging` then `env --name=staging deploy` is one
+ * path. `--registry` with `--env` must name the registry that environment pulls from.
+ */
+export function publishRegistry(config: PipelineConfig, target: PublishTarget): string {
+  const registry = target.registry?.replace(/\/+$/, "");
+  if (!target.env) return registry || config.registry.host;
+  const declared = Object.keys(config.environments);
+  if (!declared.includes(target.env)) {
+    throw new Error(`unknown environment "${target.env}" (pipeline.yaml declares: ${declared.join(", ")})`);
+  }
+  const pulls = environmentRegistry(config, target.env as EnvironmentName);
+  if (registry && registry !== pulls) {
+    throw new Error(
+      `--registry ${registry} is not where ${target.env} pulls from (${pulls}, pipeline.yaml environments.${target.env}.registry): give one of them`,
+    );
+  }
+  return pulls;
 }

@@ -57,7 +57,7 @@ export const deploy: Command = async (args, io) => {
   };
   const config = await loadConfig(values.config);
   assertEnvironment(config, env);
-  parseReleaseImages(config, input.images); // bad input fails here, before any cluster is contacted
+  parseReleaseImages(config, input.images, env); // bad input fails here, before any cluster is contacted
   const kubeConfig = await connect(values.kubeconfig);
   const logger = progressLogger(io);
   const { current } = await readReleaseRecords(config.environments[env].namespace, { kubeConfig });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type EnvironmentName, imageName, type PipelineConfig } from "../../config/index.js";
+import { type EnvironmentName, environmentRegistry, imageName, type PipelineConfig } from "../../config/index.js";
 import { ReleaseError } from "../errors.js";
 
 /** What a caller hands in: an image reference pinned by digest for every service, and optional metadata. */
@@ -59,11 +59,17 @@ export function parseImagePair(pair: string): { service: string; image: string }
   return service && image ? { service, image } : undefined;
 }
 
-/** Validates the images given for some services: each service declared, each image in its repository, pinned by digest. */
+/**
+ * Validates the images given for some services: each service declared, each image pinned by digest and in its
+ * repository in the registry `env` pulls from (environmentRegistry: the environment's own `registry`, else
+ * registry.host; without `env`, registry.host), which is where `publish --registry=<that registry>` pushes it.
+ */
 export function parseReleaseImages(
   config: PipelineConfig,
   images: Readonly<Record<string, string>>,
+  env?: EnvironmentName,
 ): Record<string, ReleaseImage> {
+  const registry = env === undefined ? config.registry.host : environmentRegistry(config, env);
   const declared = Object.keys(config.services);
   const parsed: Record<string, ReleaseImage> = {};
   for (const [service, reference] of Object.entries(images)) {
@@ -74,15 +80,19 @@ export function parseReleaseImages(
         service,
       );
     }
-    parsed[service] = parseImage(service, reference, imageName(config.registry, service));
+    const pulls = env === undefined ? undefined : `${env} pulls from ${registry}`;
+    parsed[service] = parseImage(service, reference, imageName(config.registry, service, registry), pulls);
   }
   return parsed;
 }
 
-/** Validates a release against the config: every service present, no others, each image in its repository and pinned by digest. */
-export function parseRelease(config: PipelineConfig, input: ReleaseInput): Release {
+/**
+ * Validates a release against the config: every service present, no others, each image pinned by digest and in its
+ * repository in the registry `env` pulls from (see parseReleaseImages).
+ */
+export function parseRelease(config: PipelineConfig, input: ReleaseInput, env?: EnvironmentName): Release {
   const declared = Object.keys(config.services);
-  const given = parseReleaseImages(config, input.images);
+  const given = parseReleaseImages(config, input.images, env);
   const images: Record<string, ReleaseImage> = {};
   for (const service of declared) {
     const image = given[service];
@@ -110,7 +120,7 @@ export function parseRelease(config: PipelineConfig, input: ReleaseInput): Relea
   return { id, images, revision: input.revision, gitSha: input.gitSha };
 }
 
-function parseImage(service: string, reference: string, expectedRepository: string): ReleaseImage {
+function parseImage(service: string, reference: string, expectedRepository: string, pulls?: string): ReleaseImage {
   const expected = `${expectedRepository}[:<tag>]@sha256:<64 hex>`;
   const at = reference.lastIndexOf("@");
   if (at < 0) {
@@ -140,7 +150,7 @@ function parseImage(service: string, reference: string, expectedRepository: stri
   if (repository !== expectedRepository) {
     throw new ReleaseError(
       "wrong_repository",
-      `image "${reference}" is not from ${expectedRepository} (expected ${expected})`,
+      `image "${reference}" is not from ${expectedRepository} (expected ${expected}${pulls ? `; ${pulls}` : ""})`,
       service,
     );
   }

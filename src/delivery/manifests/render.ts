@@ -6,7 +6,7 @@ import type {
   V1Service,
   V2HorizontalPodAutoscaler,
 } from "@kubernetes/client-node";
-import type { PipelineConfig } from "../../config/index.js";
+import type { EnvironmentName, PipelineConfig } from "../../config/index.js";
 import { ReleaseError } from "../errors.js";
 import { renderConfigMap } from "./configmap.js";
 import type { ServiceContext } from "./context.js";
@@ -45,7 +45,7 @@ export function renderServiceManifests(
   name: string,
 ): ServiceManifests {
   assertEnvironment(config, env);
-  const valid = validate(config, release);
+  const valid = validate(config, release, env);
   const service = config.services[name];
   const image = valid.images[name];
   if (service === undefined || image === undefined) {
@@ -82,7 +82,7 @@ export function renderServiceManifests(
  */
 export function renderRelease(config: PipelineConfig, env: string, release: ReleaseInput | Release): ManifestObject[] {
   assertEnvironment(config, env);
-  const valid = validate(config, release);
+  const valid = validate(config, release, env);
   const all = dependencyOrder(config).map((name) => renderServiceManifests(config, env, valid, name));
   const kinds: Array<(m: ServiceManifests) => ManifestObject | undefined> = [
     (m) => m.configMap,
@@ -96,12 +96,16 @@ export function renderRelease(config: PipelineConfig, env: string, release: Rele
 }
 
 // A Release is checked again too: it may have been parsed against another config (e.g. promoted from elsewhere).
-function validate(config: PipelineConfig, release: ReleaseInput | Release): Release {
-  if (!("id" in release)) return parseRelease(config, release);
+function validate(config: PipelineConfig, release: ReleaseInput | Release, env: EnvironmentName): Release {
+  if (!("id" in release)) return parseRelease(config, release, env);
   const images = Object.fromEntries(Object.entries(release.images).map(([name, image]) => [name, image.reference]));
-  return parseRelease(config, {
-    images,
-    ...(release.revision !== undefined ? { revision: release.revision } : {}),
-    ...(release.gitSha !== undefined ? { gitSha: release.gitSha } : {}),
-  });
+  return parseRelease(
+    config,
+    {
+      images,
+      ...(release.revision !== undefined ? { revision: release.revision } : {}),
+      ...(release.gitSha !== undefined ? { gitSha: release.gitSha } : {}),
+    },
+    env,
+  );
 }

@@ -24,11 +24,9 @@ describe("service plans from pipeline.yaml and the workspaces", () => {
     );
   });
 
-  it("writes image references with a checked tag, on the configured or an overriding registry", () => {
-    const plan = { image: "127.0.0.1:5000/shop/api" };
-    expect(imageReference(plan, "1.2.3")).toBe("127.0.0.1:5000/shop/api:1.2.3");
-    expect(imageReference(plan, "abc123", "ghcr.io/acme/")).toBe("ghcr.io/acme/shop/api:abc123");
-    expect(() => imageReference(plan, "-bad")).toThrow(/invalid image tag "-bad"/);
-    expect(() => imageReference(plan, "a/b")).toThrow(/invalid image tag/);
+  it("writes image references with a checked tag", () => {
+    expect(imageReference("127.0.0.1:5000/shop/api", "1.2.3")).toBe("127.0.0.1:5000/shop/api:1.2.3");
+    expect(() => imageReference("127.0.0.1:5000/shop/api", "-bad")).toThrow(/invalid image tag "-bad"/);
+    expect(() => imageReference("127.0.0.1:5000/shop/api", "a/b")).toThrow(/invalid image tag/);
   });
 });
