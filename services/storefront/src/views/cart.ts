@@ -38,7 +38,7 @@ export function cartPage(view: CartView): SafeHtml {
     html`<h1>Your cart</h1>
 ${notice(problem)}
 <table class="cart">
-<thead><tr><th scope="col">Product</th><th scope="col">Price</th><th scope="col">Quantity</th><th scope="col">Total</th><th scope="col"><span class="visually-hidden">Remove</span></th></tr></thead>
+<thead><tr><th scope="col">Product</th><th scope="col" class="amount">Price</th><th scope="col">Quantity</th><th scope="col" class="amount">Total</th><th scope="col"><span class="visually-hidden">Remove</span></th></tr></thead>
 <tbody>
 ${cart.items.map((line) => cartRow(line, cart.currency, view))}
 </tbody>

@@ -19,7 +19,7 @@ export function orderPage(order: Order): SafeHtml {
 <p class="order-number">Order number <strong>${order.number}</strong></p>
 <p>Status: ${STATUS_WORDS[order.status] ?? order.status}</p>
 <table class="cart">
-<thead><tr><th scope="col">Product</th><th scope="col">Quantity</th><th scope="col">Total</th></tr></thead>
+<thead><tr><th scope="col">Product</th><th scope="col">Quantity</th><th scope="col" class="amount">Total</th></tr></thead>
 <tbody>${order.items.map((line) => html`<tr><td data-label="Product">${line.name}</td><td data-label="Quantity">${line.quantity}</td><td data-label="Total" class="amount">${formatMoney(line.lineTotalMinor, order.currency)}</td></tr>`)}</tbody>
 <tfoot><tr><th scope="row" colspan="2">Total</th><td class="amount" id="order-total">${formatMoney(order.totalMinor, order.currency)}</td></tr></tfoot>
 </table>
