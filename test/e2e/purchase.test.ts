@@ -77,6 +77,17 @@ describe("a shopper buys in Chromium, every service a real process", () => {
     expect(browser.failedAnswers).toEqual([]);
   });
 
+  it("a shared link with a NUL in the search gets a 400 page naming the field, not an outage", async () => {
+    const journal = await createJournal("nul-in-search");
+    const { page } = browser;
+    await journal.step(page, "search link with a NUL", async () => {
+      const answer = await page.goto(`${shop.urls.storefront}/?q=mug%00`);
+      expect(answer?.status()).toBe(400);
+      await page.getByText("querystring.q: must not contain a NUL character").waitFor();
+    });
+    expect(await shop.logs()).not.toMatch(/"level":5\d/);
+  });
+
   it("charges once when Pay is double-clicked", async () => {
     const journal = await createJournal("double-click-pay");
     const { page } = browser;
