@@ -23,7 +23,8 @@ export interface ApiServerBinding {
  * talks to, as a host service forwards exactly the ports it names.
  */
 export async function apiServerBinding(service: Service): Promise<ApiServerBinding> {
-  const [first] = await service.ports();
+  // A host service (tcp://localhost:<port>) reports its ports only once its tunnel is up.
+  const [first] = await (await service.start()).ports();
   if (!first) throw new Error("--api-server exposes no port: give it as tcp://localhost:<port of the API server>");
   return { service, port: await first.port() };
 }

@@ -19,7 +19,7 @@ test("publish pushes four images to the local registry and every returned digest
   });
   expect(references).toHaveLength(4);
   for (const reference of references) {
-    expect(reference).toMatch(new RegExp(`^${REGISTRY}/[a-z]+:${tag}@sha256:[0-9a-f]{64}$`));
+    expect(reference).toMatch(new RegExp(`^${REGISTRY}/shop/[a-z]+:${tag}@sha256:[0-9a-f]{64}$`));
   }
   expect(pulled).toEqual([tag, tag, tag, tag]);
   const manifests = await Promise.all(
