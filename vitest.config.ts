@@ -1,14 +1,8 @@
 import { defineConfig } from "vitest/config";
-
-// Workspace packages resolve to their TypeScript sources through the "source" export condition. Vite's default
-// "module" condition is left out on purpose: packages such as @opentelemetry/api (loaded by prom-client when it is
-// installed) map it to ESM files that Node itself cannot import.
-const conditions = ["source", "node", "development|production"];
-const mainFields = ["main"];
+import { nodeResolution } from "./test/support/vitest-resolution.js";
 
 export default defineConfig({
-  resolve: { conditions, mainFields },
-  ssr: { resolve: { conditions, mainFields } },
+  ...nodeResolution,
   test: {
     include: [
       "packages/*/test/**/*.test.ts",

@@ -1,15 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { nodeResolution } from "../support/vitest-resolution.js";
 
 // The real-browser tier (see README.md): Debian's Chromium against the whole shop started by each file. One file at a
 // time: each starts four services and a browser, which is all a small CI machine can take at once.
-const conditions = ["source", "node", "development|production"];
-const mainFields = ["main"];
 
 export default defineConfig({
   root: fileURLToPath(new URL("../..", import.meta.url)),
-  resolve: { conditions, mainFields },
-  ssr: { resolve: { conditions, mainFields } },
+  ...nodeResolution,
   test: {
     include: ["test/e2e/**/*.test.ts"],
     testTimeout: 180_000,
