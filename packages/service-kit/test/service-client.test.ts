@@ -8,7 +8,9 @@ describe("ServiceClient talking to a real HTTP server on loopback", () => {
   const seen: Array<Record<string, unknown>> = [];
 
   beforeAll(async () => {
-    server = Fastify();
+    // Every connection is closed on close(): one still busy when afterAll runs would otherwise be kept alive for
+    // Fastify's default 72 s, past the hook's deadline (seen on a loaded 2-core CI run).
+    server = Fastify({ forceCloseConnections: true });
     server.post("/echo", async (request) => {
       seen.push({ requestId: request.headers["x-request-id"], key: request.headers["idempotency-key"] });
       return { got: request.body };
