@@ -23,15 +23,11 @@ import { apiServerBinding, deliverContainer } from "./dagger/deliver.js";
 import { serviceImage, serviceTests } from "./dagger/image.js";
 import { runIntegration } from "./dagger/integration.js";
 import { publishImages } from "./dagger/publish.js";
+import { GIT_ONLY, SOURCE_IGNORE } from "./dagger/source.js";
 import { DeliveryEnvironment } from "./objects/environment.js";
 import { type ShopService, shopService } from "./objects/shop-service.js";
 import { publishRegistry, selectServices } from "./plan/plan.js";
 import { affectedSelection, fullSelection } from "./plan/selection.js";
-
-// Left out of the source so that cache keys change only when inputs do.
-const IGNORE = ["node_modules", "**/node_modules", "**/dist", ".git", ".data", ".tmp", "coverage"];
-// The history `affected` reads: only .git, since the source above is the work tree.
-const GIT_ONLY = ["*", "!.git"];
 
 @object()
 export class EcommerceDelivery {
@@ -57,7 +53,7 @@ export class EcommerceDelivery {
    *   tsc-incremental)
    */
   constructor(
-    @argument({ defaultPath: "/", ignore: IGNORE }) source: Directory,
+    @argument({ defaultPath: "/", ignore: SOURCE_IGNORE }) source: Directory,
     nodeVersion = "24",
     npmCache = "npm-cache",
     revision = "",
