@@ -6,11 +6,25 @@ import type { Logger } from "pino";
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
-/** A connection pool whose idle-client errors are logged instead of crashing the process. */
+/**
+ * A connection pool whose idle-client errors are logged instead of crashing the process: one line with the
+ * service, the database, the error code and message (the error itself drags the whole pg client along).
+ */
 export function createPool(connectionString: string, logger: Logger, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
-  pool.on("error", (error) => logger.warn({ err: error }, "idle database client failed"));
+  const where = { service: logger.bindings().name, database: databaseName(connectionString) };
+  pool.on("error", (error: Error & { code?: string }) =>
+    logger.warn({ ...where, code: error.code ?? "unknown", message: error.message }, "idle database client failed"),
+  );
   return pool;
+}
+
+function databaseName(connectionString: string): string {
+  try {
+    return decodeURIComponent(new URL(connectionString).pathname.slice(1)) || "(default)";
+  } catch {
+    return "(unparsable connection string)";
+  }
 }
 
 /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from "pino";
+import { serializeError } from "./error-serializer.js";
 
 /** Paths whose values never reach a log line: card data and credentials. */
 export const REDACTED_PATHS = [
@@ -35,6 +36,7 @@ export function createLogger(options: LoggerOptions): Logger {
       name: options.service,
       level: options.level ?? "info",
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      serializers: { err: serializeError },
     },
     options.destination,
   );
