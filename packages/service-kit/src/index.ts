@@ -4,6 +4,7 @@ import "./metrics.js";
 export { Counter, Gauge, Histogram, type Registry } from "prom-client";
 export { ConfigError, loadConfig, serverEnv } from "./config.js";
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from "./create-app.js";
+export { currencySchema } from "./currency.js";
 export { createPool, type Pool, type PoolClient, runMigrations, withTransaction } from "./db.js";
 export {
   badRequest,
@@ -22,4 +23,5 @@ export { type CallOptions, type CallResult, ServiceClient, type ServiceClientOpt
 export { createLogger, REDACTED_PATHS } from "./logger.js";
 export { main, runServer } from "./run-server.js";
 export { errorBodySchema, errorResponses, idempotencyKeySchema } from "./schemas.js";
+export { storableTextSchema } from "./storable-text.js";
 export { captureLogs } from "./testing.js";

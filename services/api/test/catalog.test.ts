@@ -55,6 +55,14 @@ describe("the catalog", () => {
     expect((await app.inject("/products?limit=100")).json().total).toBe(DEMO_CATALOG.length);
   });
 
+  it("refuses a search text PostgreSQL cannot store with a 400 naming q", async () => {
+    for (const q of ["a%00b", "%00"]) {
+      const response = await app.inject(`/products?q=${q}`);
+      expect(response.statusCode, q).toBe(400);
+      expect(response.json().details, q).toEqual([{ field: "querystring.q", message: expect.stringContaining("NUL") }]);
+    }
+  });
+
   it("finds a product by SKU and answers 404 for an unknown one", async () => {
     const mug = await app.inject("/products/MUG-STONE-350");
     expect(mug.statusCode).toBe(200);

@@ -131,6 +131,24 @@ describe("orders", () => {
     },
   );
 
+  it("refuses a reason or payment id PostgreSQL cannot store with a 400 naming it, and the order is unchanged", async () => {
+    const sku = await product(5);
+    const order = (await placeOrder(await cartWith(app, [{ sku, quantity: 1 }]), "chk-unstorable")).json();
+    for (const [payload, field] of [
+      [{ to: "cancelled", reason: "changed my mind\u0000" }, "body.reason"],
+      [{ to: "cancelled", reason: "\udc00 lone" }, "body.reason"],
+      [{ to: "paid", paymentId: "pay\u0000123" }, "body.paymentId"],
+    ] as const) {
+      const refused = await transition(order.id, payload);
+      expect(refused.statusCode, field).toBe(400);
+      expect(
+        refused.json().details.map((d: { field: string }) => d.field),
+        field,
+      ).toEqual([field]);
+    }
+    expect((await app.inject(`/orders/${order.id}`)).json().status).toBe("pending");
+  });
+
   it("pays with a payment id, fulfils, and refuses moves the state machine does not have", async () => {
     const sku = await product(5);
     const order = (await placeOrder(await cartWith(app, [{ sku, quantity: 1 }]), "chk-pay")).json();

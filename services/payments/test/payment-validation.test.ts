@@ -67,6 +67,20 @@ describe("POST /payments refuses bad input with a 400 that names the field", () 
     await expectFieldError(paymentBody({ amountMinor }), "body.amountMinor");
   });
 
+  it.each(["XYZ", "XTS", "eur", "EU", ""])(
+    "names body.currency for %j, which is no active ISO 4217 code",
+    async (currency) => {
+      await expectFieldError(paymentBody({ currency }), "body.currency");
+    },
+  );
+
+  it.each(["ORD-1\u0000", "\ud800", "tail \udfff"])(
+    "names body.reference for %j, which PostgreSQL cannot store",
+    async (reference) => {
+      await expectFieldError(paymentBody({ reference }), "body.reference");
+    },
+  );
+
   it("names body.amountMinor for a number too large for JSON to hold exactly", async () => {
     const response = await app.inject({
       method: "POST",

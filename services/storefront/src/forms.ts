@@ -1,5 +1,5 @@
 import { isExpired, passesLuhn } from "@shop/payment-card";
-import { idempotencyKeySchema } from "@shop/service-kit";
+import { idempotencyKeySchema, storableTextSchema } from "@shop/service-kit";
 import { z } from "zod";
 
 /** Messages for a re-rendered form, keyed by the form field they belong next to. */
@@ -11,11 +11,7 @@ export type FormResult<T> =
   | { readonly ok: false; readonly errors: FieldErrors };
 
 /** A submitted text of at most `max` characters that PostgreSQL can store: a NUL byte is refused, not passed on. */
-export const storableText = (max: number) =>
-  z
-    .string()
-    .max(max, `must be at most ${max} characters`)
-    .refine((value) => !value.includes("\u0000"), "must not contain a NUL character");
+export const storableText = (max: number) => storableTextSchema.max(max, `must be at most ${max} characters`);
 
 const wholeNumber = (message: string) =>
   z

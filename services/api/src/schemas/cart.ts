@@ -1,5 +1,6 @@
+import { currencySchema } from "@shop/service-kit";
 import { z } from "zod";
-import { currencySchema, lineQuantitySchema, lineSchema, minorUnitsSchema, skuSchema } from "./common.js";
+import { lineQuantitySchema, lineSchema, minorUnitsSchema, skuSchema } from "./common.js";
 
 /** A cart with totals computed by the server. */
 export const cartSchema = z.object({

@@ -9,9 +9,6 @@ export const lineQuantitySchema = z.number().int().min(1).max(99);
 /** Integer minor units (cents); money is never a float. */
 export const minorUnitsSchema = z.number().int().min(0);
 
-/** ISO 4217 currency code. */
-export const currencySchema = z.string().regex(/^[A-Z]{3}$/);
-
 /** A line as a cart and an order show it. */
 export const lineSchema = z.object({
   sku: z.string(),

@@ -1,5 +1,6 @@
+import { currencySchema, storableTextSchema } from "@shop/service-kit";
 import { z } from "zod";
-import { currencySchema, lineSchema, minorUnitsSchema } from "./common.js";
+import { lineSchema, minorUnitsSchema } from "./common.js";
 
 export const orderStatuses = ["pending", "paid", "payment_failed", "cancelled", "fulfilled"] as const;
 export const orderStatusSchema = z.enum(orderStatuses);
@@ -35,8 +36,8 @@ export const orderListQuerySchema = z.object({ checkoutId: checkoutIdSchema });
 export const transitionBodySchema = z
   .strictObject({
     to: orderStatusSchema,
-    paymentId: z.string().min(1).max(128).optional(),
-    reason: z.string().min(1).max(500).optional(),
+    paymentId: storableTextSchema.min(1).max(128).optional(),
+    reason: storableTextSchema.min(1).max(500).optional(),
   })
   .refine((body) => body.to !== "paid" || body.paymentId !== undefined, {
     path: ["paymentId"],

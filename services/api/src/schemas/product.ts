@@ -1,5 +1,6 @@
+import { currencySchema, storableTextSchema } from "@shop/service-kit";
 import { z } from "zod";
-import { currencySchema, minorUnitsSchema } from "./common.js";
+import { minorUnitsSchema } from "./common.js";
 
 /** A product as clients see it. */
 export const productSchema = z.object({
@@ -17,7 +18,7 @@ export type Product = z.infer<typeof productSchema>;
 export const productListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  q: z.string().trim().max(100).optional(),
+  q: storableTextSchema.trim().max(100).optional(),
 });
 
 export const productPageSchema = z.object({

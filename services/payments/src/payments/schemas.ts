@@ -1,5 +1,5 @@
 import { cardSchema } from "@shop/payment-card";
-import { idempotencyKeySchema } from "@shop/service-kit";
+import { currencySchema, idempotencyKeySchema, storableTextSchema } from "@shop/service-kit";
 import { z } from "zod";
 import { CARD_BRANDS } from "./card.js";
 
@@ -15,8 +15,8 @@ export const amountMinorSchema = z
 /** Body of `POST /payments`. */
 export const createPaymentBodySchema = z.strictObject({
   amountMinor: amountMinorSchema,
-  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as EUR"),
-  reference: z.string().min(1).max(200),
+  currency: currencySchema,
+  reference: storableTextSchema.min(1).max(200),
   card: cardSchema,
 });
 export type CreatePaymentBody = z.infer<typeof createPaymentBodySchema>;
