@@ -10,7 +10,9 @@ import {
 } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import { installErrorHandler } from "./error-handler.js";
+import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from "./framework-errors.js";
 import { type HealthOptions, healthPlugin } from "./health.js";
+import { installJsonBodyParser } from "./json-body.js";
 import { metricsPlugin } from "./metrics.js";
 
 /** A Fastify app whose routes are typed by zod schemas. */
@@ -55,11 +57,16 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
     keepAliveTimeout: 5_000,
+    // Answers the router and Node's HTTP parser would give in their own shapes get ours instead.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installJsonBodyParser(app);
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });

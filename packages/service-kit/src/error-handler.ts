@@ -39,9 +39,7 @@ function toErrorAnswer(error: FastifyError): { statusCode: number; body: ErrorBo
     return internal();
   }
   const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500) {
-    return { statusCode: status, body: { error: clientErrorCode(error), message: error.message } };
-  }
+  if (status >= 400 && status < 500) return { statusCode: status, body: clientError(error) };
   return internal();
 }
 
@@ -57,18 +55,20 @@ function fieldIssue(
   return { field: [context, ...path].join("."), message: issue.message ?? "is invalid" };
 }
 
-function clientErrorCode(error: FastifyError): string {
+// Fastify's own 4xx refusals (body parsing, content type, body size), named by the header or part they are about.
+function clientError(error: FastifyError): ErrorBody {
   switch (error.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return "payload_too_large";
+      return fieldError("payload_too_large", "body", "is larger than this route accepts");
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return "unsupported_media_type";
-    case "FST_ERR_CTP_EMPTY_JSON_BODY":
-    case "FST_ERR_CTP_INVALID_JSON_BODY":
-      return "invalid_json";
+      return fieldError("unsupported_media_type", "headers.content-type", "is not a media type this route accepts");
     default:
-      return "bad_request";
+      return { error: "bad_request", message: error.message, details: [] };
   }
+}
+
+function fieldError(error: string, field: string, message: string): ErrorBody {
+  return { error, message: `${field}: ${message}`, details: [{ field, message }] };
 }
 
 function internal(): { statusCode: number; body: ErrorBody } {
