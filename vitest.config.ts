@@ -9,6 +9,7 @@ export default defineConfig({
       "services/*/test/**/*.test.ts",
       "test/unit/**/*.test.ts",
       "test/shop/**/*.test.ts",
+      "scripts/test/**/*.test.ts",
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -19,11 +19,21 @@ export interface ServiceSpec {
   readonly runtime?: "source" | "dist";
 }
 
+/** How a service's process ended: an exit code, or the signal that killed it. */
+export interface ProcessExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** Raw log lines kept for a report when the process dies. */
+const RECENT_LINES = 20;
+
 /** One shop service running as a child process, as it would in a container. */
 export class ServiceProcess {
   private child: ChildProcess | undefined;
   private log: WriteStream | undefined;
-  private exited: Promise<number | null> = Promise.resolve(null);
+  private exited: Promise<ProcessExit> = Promise.resolve({ code: null, signal: null });
+  private recent: string[] = [];
   private peakRssBytes = 0;
 
   constructor(readonly spec: ServiceSpec) {}
@@ -49,17 +59,21 @@ export class ServiceProcess {
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
+    this.recent = [];
     const stderr: string[] = [];
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream as NodeJS.ReadableStream }).on("line", (line) => {
         this.log?.write(`${line}\n`);
+        this.recent.push(line);
+        if (this.recent.length > RECENT_LINES) this.recent.shift();
         if (stream === child.stderr) stderr.push(line);
         this.spec.onLogLine?.(this.spec.name, line);
       });
     }
-    this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-    const exitedEarly = this.exited.then((code) => {
-      throw new Error(`${this.spec.name} exited with code ${code} before it was healthy:\n${stderr.join("\n")}`);
+    this.exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+    const exitedEarly = this.exited.then(({ code, signal }) => {
+      const how = signal ? `signal ${signal}` : `code ${code}`;
+      throw new Error(`${this.spec.name} exited with ${how} before it was healthy:\n${stderr.join("\n")}`);
     });
     await Promise.race([waitForOk(`${this.url}/healthz`, timeoutMs, this.spec.name), exitedEarly]);
     exitedEarly.catch(() => undefined);
@@ -67,12 +81,23 @@ export class ServiceProcess {
 
   /** Sends SIGTERM and waits for a graceful exit; SIGKILL after `timeoutMs`. Resolves with the exit code. */
   async stop(timeoutMs = 15_000): Promise<number | null> {
-    if (!this.child || this.child.exitCode !== null) return this.child?.exitCode ?? null;
-    this.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.child?.kill("SIGKILL"), timeoutMs);
-    const code = await this.exited;
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    const { code } = await this.exited;
     clearTimeout(timer);
     return code;
+  }
+
+  /** Resolves when the current process ends, however it ends (at once when none is running). */
+  whenExited(): Promise<ProcessExit> {
+    return this.exited;
+  }
+
+  /** The last log lines the current (or last) process printed, stdout and stderr, raw, oldest first. */
+  recentLogLines(): readonly string[] {
+    return [...this.recent];
   }
 
   /** Kills the process at once, as a crash or an OOM kill would. */
