@@ -32,6 +32,7 @@ describe("Jenkinsfile", () => {
     expect(dagger).toMatch(/^dagger call --revision="\$GIT_COMMIT" --source-url="\$GIT_URL"$/);
     const stages = jenkinsStages(jenkinsfile).map(({ name, body }) => ({
       name,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Groovy's interpolation, matched literally
       body: body.replaceAll("${DAGGER}", dagger as string),
     }));
     expect(stages.map((stage) => stage.name)).toEqual([
@@ -86,6 +87,7 @@ describe(".github/workflows/ci.yml", async () => {
     expect(String(ci.env.DAGGER_VERSION)).toBe(DAGGER_VERSION);
     const daggerSteps = steps.filter((s) => s.uses?.startsWith("dagger/dagger-for-github@"));
     expect(daggerSteps).toHaveLength(2);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, matched literally
     for (const s of daggerSteps) expect(s.with?.version).toBe("${{ env.DAGGER_VERSION }}");
   });
 
