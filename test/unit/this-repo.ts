@@ -1,30 +1,35 @@
 // This repository's own pipeline.yaml and workspaces, as the Dagger functions read them from the source directory.
-import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import type { Workspace } from "../../modules/node-service/src/lib.js";
+import { type Workspace, workspacePatterns } from "../../modules/node-service/src/lib.js";
 import { loadPipelineConfig, type PipelineConfig } from "../../src/config/index.js";
 import { type ServicePlan, servicePlans } from "../../src/plan/plan.js";
 
 /** The repository root, as a path. */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Every workspace of the root package.json's globs (packages/*, services/*). */
-const REPO_WORKSPACES = [
-  "packages/embedded-db",
-  "packages/payment-card",
-  "packages/service-kit",
-  "services/api",
-  "services/checkout",
-  "services/payments",
-  "services/storefront",
-];
-
+/** Every workspace of the root package.json's globs (`dir/*` ones, as this repository declares), found as the build finds them. */
 export async function repoWorkspaces(): Promise<Workspace[]> {
+  const root = JSON.parse(await readFile(`${REPO_ROOT}package.json`, "utf8"));
+  const paths = await Promise.all(
+    workspacePatterns(root).map(async (pattern) => {
+      if (!pattern.endsWith("/*")) throw new Error(`this helper reads dir/* workspace globs only, not ${pattern}`);
+      const dir = pattern.slice(0, -2);
+      const entries = await readdir(`${REPO_ROOT}${dir}`, { withFileTypes: true });
+      return entries
+        .filter((entry) => entry.isDirectory() && existsSync(`${REPO_ROOT}${dir}/${entry.name}/package.json`))
+        .map((entry) => `${dir}/${entry.name}`);
+    }),
+  );
   return Promise.all(
-    REPO_WORKSPACES.map(async (path) => ({
-      path,
-      manifest: JSON.parse(await readFile(`${REPO_ROOT}${path}/package.json`, "utf8")),
-    })),
+    paths
+      .flat()
+      .sort()
+      .map(async (path) => ({
+        path,
+        manifest: JSON.parse(await readFile(`${REPO_ROOT}${path}/package.json`, "utf8")),
+      })),
   );
 }
 

@@ -1,4 +1,4 @@
-import type { Line } from "./schemas/common.js";
+import type { Line } from "@shop/shop-contracts";
 
 /** A line row as SQL returns it: bigint prices come back as strings. */
 export interface LineRow {

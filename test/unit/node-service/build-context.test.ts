@@ -70,7 +70,7 @@ describe("what the build of one workspace copies", () => {
 });
 
 describe("this repository's service build contexts", () => {
-  it("api copies the service kit; the card services add the card package; none copies embedded-db or another service", async () => {
+  it("api copies the kit and the contracts; the card services add the card package; none copies embedded-db or another service", async () => {
     const contexts = Object.fromEntries((await repoPlans()).map((plan) => [plan.name, serviceBuildContext(plan)]));
     expect(contexts.api?.include).toEqual([
       "package.json",
@@ -78,12 +78,19 @@ describe("this repository's service build contexts", () => {
       ".npmrc",
       "tsconfig.base.json",
       "packages/service-kit/",
+      "packages/shop-contracts/",
       "services/api/",
     ]);
-    for (const name of ["checkout", "payments", "storefront"]) {
+    expect(contexts.payments?.include.filter((path) => path.endsWith("/"))).toEqual([
+      "packages/payment-card/",
+      "packages/service-kit/",
+      "services/payments/",
+    ]);
+    for (const name of ["checkout", "storefront"]) {
       expect(contexts[name]?.include.filter((path) => path.endsWith("/"))).toEqual([
         "packages/payment-card/",
         "packages/service-kit/",
+        "packages/shop-contracts/",
         `services/${name}/`,
       ]);
     }

@@ -54,7 +54,7 @@ describe("a service's image built from its build context alone", () => {
     const build = await emptyDir();
     await copyIncluded(REPO_ROOT, build, context.include);
     expect((await readdir(join(build, "services"))).sort()).toEqual(["storefront"]);
-    expect((await readdir(join(build, "packages"))).sort()).toEqual(["payment-card", "service-kit"]);
+    expect((await readdir(join(build, "packages"))).sort()).toEqual(["payment-card", "service-kit", "shop-contracts"]);
     await npm(build, INSTALL_COMMAND);
     for (const workspace of context.order) await npm(build, buildCommand(workspace));
     for (const workspace of context.order) expect(existsSync(join(build, workspace, "dist/index.js"))).toBe(true);

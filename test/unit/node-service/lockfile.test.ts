@@ -10,6 +10,7 @@ describe("packages a production image can leave out, from this repository's lock
     const removed = unreachablePackages(await lock(), [
       "packages/payment-card",
       "packages/service-kit",
+      "packages/shop-contracts",
       "services/checkout",
     ]);
     expect(removed).toEqual(
@@ -23,6 +24,7 @@ describe("packages a production image can leave out, from this repository's lock
       "node_modules/zod",
       "node_modules/pino",
       "node_modules/@shop/service-kit",
+      "node_modules/@shop/shop-contracts",
       "node_modules/@shop/checkout",
     ]) {
       expect(removed).not.toContain(kept);
@@ -33,6 +35,7 @@ describe("packages a production image can leave out, from this repository's lock
     const removed = unreachablePackages(await lock(), [
       "packages/payment-card",
       "packages/service-kit",
+      "packages/shop-contracts",
       "services/storefront",
     ]);
     expect(removed).not.toContain("node_modules/@fastify/helmet");

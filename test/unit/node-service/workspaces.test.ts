@@ -44,19 +44,26 @@ describe("workspace manifests to copy before npm ci", () => {
 });
 
 describe("local workspaces a service needs at run time", () => {
-  it("api needs the service kit, built first", async () => {
+  it("api needs the service kit and the shop's contracts (which need the kit), built first", async () => {
     expect(runtimeWorkspaceOrder(await repoWorkspaces(), "services/api")).toEqual([
       "packages/service-kit",
+      "packages/shop-contracts",
       "services/api",
     ]);
   });
 
-  it("checkout and storefront also need the card package; the dev-only embedded-db is never shipped", async () => {
+  it("the card services also need the card package, the order's consumers the contracts; embedded-db is never shipped", async () => {
     const workspaces = await repoWorkspaces();
-    for (const service of ["services/checkout", "services/payments", "services/storefront"]) {
+    expect(runtimeWorkspaceOrder(workspaces, "services/payments")).toEqual([
+      "packages/payment-card",
+      "packages/service-kit",
+      "services/payments",
+    ]);
+    for (const service of ["services/checkout", "services/storefront"]) {
       expect(runtimeWorkspaceOrder(workspaces, service)).toEqual([
         "packages/payment-card",
         "packages/service-kit",
+        "packages/shop-contracts",
         service,
       ]);
     }

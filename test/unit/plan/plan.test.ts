@@ -11,7 +11,11 @@ describe("service plans from pipeline.yaml and the workspaces", () => {
       ["checkout", "services/checkout", 3002, "127.0.0.1:5000/shop/checkout"],
       ["payments", "services/payments", 3003, "127.0.0.1:5000/shop/payments"],
     ]);
-    expect(plans.find((p) => p.name === "api")?.order).toEqual(["packages/service-kit", "services/api"]);
+    expect(plans.find((p) => p.name === "api")?.order).toEqual([
+      "packages/service-kit",
+      "packages/shop-contracts",
+      "services/api",
+    ]);
     expect(plans.find((p) => p.name === "checkout")?.calls).toEqual(["api", "payments"]);
   });
 

@@ -1,6 +1,6 @@
 import { type Pool, type PoolClient, withTransaction } from "@shop/service-kit";
+import type { Order } from "@shop/shop-contracts";
 import { cartEmpty, cartNotOpen, outOfStock } from "../domain-errors.js";
-import type { Order } from "../schemas/order.js";
 import { lockCart } from "./carts.js";
 import { findOrderIdByCheckout, readExistingOrder } from "./order-reads.js";
 

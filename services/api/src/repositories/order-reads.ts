@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from "@shop/service-kit";
+import type { Order, OrderStatus } from "@shop/shop-contracts";
 import { type LineRow, toLine } from "../lines.js";
-import type { Order, OrderStatus } from "../schemas/order.js";
 
 /** Something that runs SQL: the pool or one transaction's client. */
 export type Db = Pool | PoolClient;

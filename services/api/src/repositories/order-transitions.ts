@@ -1,6 +1,6 @@
 import { type Pool, withTransaction } from "@shop/service-kit";
+import type { Order, OrderStatus } from "@shop/shop-contracts";
 import { invalidTransition, orderNotFound } from "../domain-errors.js";
-import type { Order, OrderStatus } from "../schemas/order.js";
 import { readExistingOrder } from "./order-reads.js";
 
 /** The order's state machine: which statuses each status may move to. */

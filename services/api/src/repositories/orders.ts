@@ -1,5 +1,5 @@
 import type { Pool } from "@shop/service-kit";
-import type { Order } from "../schemas/order.js";
+import type { Order } from "@shop/shop-contracts";
 import { placeOrder } from "./order-placement.js";
 import { findOrderIdByCheckout, readOrder } from "./order-reads.js";
 import { type TransitionRequest, transitionOrder } from "./order-transitions.js";

@@ -1,9 +1,10 @@
 import { errorResponses, HttpError, type ServiceApp } from "@shop/service-kit";
+import { orderSchema } from "@shop/shop-contracts";
 import { z } from "zod";
 import { orderNotFound } from "../domain-errors.js";
 import type { OrderRepository } from "../repositories/orders.js";
 import { uuidParamsSchema } from "../schemas/common.js";
-import { createOrderBodySchema, orderListQuerySchema, orderSchema, transitionBodySchema } from "../schemas/order.js";
+import { createOrderBodySchema, orderListQuerySchema, transitionBodySchema } from "../schemas/order.js";
 import type { ShopMetrics } from "../shop-metrics.js";
 
 /** Order routes: place (checkout only), read, find by checkout, move through states. */

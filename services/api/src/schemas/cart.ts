@@ -1,6 +1,7 @@
 import { currencySchema } from "@shop/service-kit";
+import { lineQuantitySchema, lineSchema, minorUnitsSchema } from "@shop/shop-contracts";
 import { z } from "zod";
-import { lineQuantitySchema, lineSchema, minorUnitsSchema, skuSchema } from "./common.js";
+import { skuSchema } from "./common.js";
 
 /** A cart with totals computed by the server. */
 export const cartSchema = z.object({

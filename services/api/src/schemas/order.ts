@@ -1,10 +1,6 @@
-import { currencySchema, storableTextSchema } from "@shop/service-kit";
+import { storableTextSchema } from "@shop/service-kit";
+import { orderStatusSchema } from "@shop/shop-contracts";
 import { z } from "zod";
-import { lineSchema, minorUnitsSchema } from "./common.js";
-
-export const orderStatuses = ["pending", "paid", "payment_failed", "cancelled", "fulfilled"] as const;
-export const orderStatusSchema = z.enum(orderStatuses);
-export type OrderStatus = z.infer<typeof orderStatusSchema>;
 
 /** The checkout's own id for the attempt; an order is made at most once per checkout id. */
 export const checkoutIdSchema = z
@@ -12,22 +8,6 @@ export const checkoutIdSchema = z
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9_.:-]+$/, "may contain only letters, digits and _ . : -");
-
-export const orderSchema = z.object({
-  id: z.uuid(),
-  number: z.string().regex(/^ORD-\d{6,}$/),
-  status: orderStatusSchema,
-  cartId: z.uuid(),
-  checkoutId: z.string(),
-  currency: currencySchema,
-  totalMinor: minorUnitsSchema,
-  items: z.array(lineSchema),
-  paymentId: z.string().nullable(),
-  history: z.array(z.object({ status: orderStatusSchema, reason: z.string().nullable(), at: z.string() })),
-  createdAt: z.string(),
-});
-
-export type Order = z.infer<typeof orderSchema>;
 
 export const createOrderBodySchema = z.strictObject({ cartId: z.uuid(), checkoutId: checkoutIdSchema });
 

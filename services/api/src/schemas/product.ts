@@ -1,6 +1,6 @@
 import { currencySchema, storableTextSchema } from "@shop/service-kit";
+import { minorUnitsSchema } from "@shop/shop-contracts";
 import { z } from "zod";
-import { minorUnitsSchema } from "./common.js";
 
 /** A product as clients see it. */
 export const productSchema = z.object({

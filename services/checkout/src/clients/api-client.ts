@@ -1,7 +1,8 @@
 import { DownstreamError, ServiceClient } from "@shop/service-kit";
+import { type Order, orderSchema } from "@shop/shop-contracts";
 import { z } from "zod";
 import { isClientError, parseBody } from "./expect.js";
-import { type Order, orderSchema, type Rejection, toRejection } from "./schemas.js";
+import { type Rejection, toRejection } from "./schemas.js";
 
 /** An answer that is either the order or api's refusal (a 4xx) of the request. */
 export type OrderAnswer =

@@ -1,29 +1,5 @@
 import { z } from "zod";
 
-const lineSchema = z.object({
-  sku: z.string(),
-  name: z.string(),
-  unitPriceMinor: z.number().int(),
-  quantity: z.number().int(),
-  lineTotalMinor: z.number().int(),
-});
-
-/** An order as api describes it (the fields of the contract; anything else is dropped). */
-export const orderSchema = z.object({
-  id: z.string(),
-  number: z.string(),
-  status: z.string(),
-  cartId: z.string(),
-  checkoutId: z.string().nullable(),
-  currency: z.string(),
-  totalMinor: z.number().int(),
-  items: z.array(lineSchema),
-  paymentId: z.string().nullable(),
-  history: z.array(z.object({ status: z.string(), reason: z.string().nullable().optional(), at: z.string() })),
-  createdAt: z.string(),
-});
-export type Order = z.infer<typeof orderSchema>;
-
 /** The part of a payment that checkout acts on. */
 export const paymentSchema = z.object({
   id: z.string(),

@@ -1,8 +1,9 @@
+import type { Order } from "@shop/shop-contracts";
 import type { FastifyBaseLogger } from "fastify";
 import type { ApiClient, OrderAnswer } from "../clients/api-client.js";
 import { isOutcomeUnknown } from "../clients/expect.js";
 import type { ChargeAnswer, PaymentsClient } from "../clients/payments-client.js";
-import type { Card, Order, Payment, Rejection } from "../clients/schemas.js";
+import type { Card, Payment, Rejection } from "../clients/schemas.js";
 import type { Checkout, CheckoutChanges, CheckoutRepository } from "../repositories/checkouts.js";
 import {
   declinedAnswer,

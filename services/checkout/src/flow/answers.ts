@@ -1,4 +1,5 @@
-import type { Order, Rejection } from "../clients/schemas.js";
+import type { Order } from "@shop/shop-contracts";
+import type { Rejection } from "../clients/schemas.js";
 import type { StoredAnswer } from "../repositories/checkouts.js";
 
 /** 201: the order is paid. */

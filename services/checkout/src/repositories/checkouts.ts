@@ -1,5 +1,5 @@
 import type { Pool } from "@shop/service-kit";
-import type { Order } from "../clients/schemas.js";
+import type { Order } from "@shop/shop-contracts";
 
 export type CheckoutStatus = "in_progress" | "pending_payment" | "paid" | "payment_failed" | "rejected" | "refunded";
 

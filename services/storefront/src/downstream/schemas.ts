@@ -1,3 +1,4 @@
+import { orderSchema as contractOrderSchema, lineSchema } from "@shop/shop-contracts";
 import { z } from "zod";
 
 /** A catalog product as api sends it. */
@@ -19,15 +20,6 @@ export const productPageSchema = z.object({
 });
 export type ProductPage = z.infer<typeof productPageSchema>;
 
-const lineSchema = z.object({
-  sku: z.string(),
-  name: z.string(),
-  unitPriceMinor: z.number().int(),
-  quantity: z.number().int(),
-  lineTotalMinor: z.number().int(),
-});
-export type Line = z.infer<typeof lineSchema>;
-
 /** A cart as api sends it; totals are the server's. */
 export const cartSchema = z.object({
   id: z.string(),
@@ -39,17 +31,19 @@ export const cartSchema = z.object({
 });
 export type Cart = z.infer<typeof cartSchema>;
 
-/** An order as api sends it. */
-export const orderSchema = z.object({
-  id: z.string(),
-  number: z.string(),
-  status: z.string(),
-  cartId: z.string(),
-  currency: z.string(),
-  totalMinor: z.number().int(),
-  items: z.array(lineSchema),
-  createdAt: z.string(),
-});
+/** The part of api's order the storefront shows; a status it has no words for is shown as api spells it. */
+export const orderSchema = contractOrderSchema
+  .pick({
+    id: true,
+    number: true,
+    status: true,
+    cartId: true,
+    currency: true,
+    totalMinor: true,
+    items: true,
+    createdAt: true,
+  })
+  .extend({ status: z.string() });
 export type Order = z.infer<typeof orderSchema>;
 
 /** What checkout answers for a placed or looked-up checkout (201, 202, and GET); a pending one may have no order yet. */

@@ -1,4 +1,5 @@
-import type { Cart, Line } from "../downstream/schemas.js";
+import type { Line } from "@shop/shop-contracts";
+import type { Cart } from "../downstream/schemas.js";
 import { html, type SafeHtml } from "./html.js";
 import { csrfField, fieldError, layout, notice } from "./layout.js";
 import { formatMoney } from "./money.js";

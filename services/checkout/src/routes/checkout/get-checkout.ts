@@ -1,7 +1,7 @@
 import { errorResponses, notFound, type ServiceApp } from "@shop/service-kit";
+import type { Order } from "@shop/shop-contracts";
 import type { ApiClient } from "../../clients/api-client.js";
 import { isOutcomeUnknown } from "../../clients/expect.js";
-import type { Order } from "../../clients/schemas.js";
 import { publicStatus } from "../../flow/decisions.js";
 import type { Checkout, CheckoutRepository } from "../../repositories/checkouts.js";
 import { checkoutParamsSchema, checkoutViewSchema } from "./schemas.js";

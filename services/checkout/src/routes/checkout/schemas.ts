@@ -1,7 +1,7 @@
 import { cardSchema } from "@shop/payment-card";
 import { errorBodySchema, errorResponses, idempotencyKeySchema } from "@shop/service-kit";
+import { orderSchema } from "@shop/shop-contracts";
 import { z } from "zod";
-import { orderSchema } from "../../clients/schemas.js";
 
 export const checkoutHeadersSchema = z.object({ "idempotency-key": idempotencyKeySchema });
 
