@@ -40,7 +40,9 @@ beforeAll(() => {
   // Uncommitted and untracked work counts too, as `dagger call` uploads the work tree as it is.
   repo.write({ "packages/kit/src/index.ts": "export const kit = 2;\n", "services/c/src/new.ts": "export {};\n" });
   gitHolder = mkdtempSync(join(tmpdir(), "git-holder-"));
-  cpSync(join(repo.root, ".git"), join(gitHolder, ".git"), { recursive: true });
+  // Timestamps kept: a copied index newer than the edit above would defeat git's racy-clean check, and an edit of
+  // the same size made in the same second as the checkout would look unchanged (seen on a loaded machine).
+  cpSync(join(repo.root, ".git"), join(gitHolder, ".git"), { recursive: true, preserveTimestamps: true });
 });
 afterAll(() => {
   repo.remove();
