@@ -20,6 +20,7 @@ import { lintContainer, typecheckContainer } from "./dagger/checks.js";
 import { runCi } from "./dagger/ci.js";
 import { type DeliverySettings, loadDelivery } from "./dagger/context.js";
 import { apiServerBinding, deliverContainer } from "./dagger/deliver.js";
+import { e2eReport, e2eRun, e2eScreenshots } from "./dagger/e2e.js";
 import { serviceImage, serviceTests } from "./dagger/image.js";
 import { runIntegration } from "./dagger/integration.js";
 import { publishImages } from "./dagger/publish.js";
@@ -166,6 +167,29 @@ export class EcommerceDelivery {
   @func()
   async integration(): Promise<string> {
     return runIntegration(await loadDelivery(this.settings()));
+  }
+
+  /**
+   * Runs the real-browser suite (test/e2e) in a container with Debian's Chromium, against PostgreSQL and every
+   * service's production image, for CI without a browser: a shopper buys, is declined, meets a sold-out item,
+   * double-clicks Pay, and buys without JavaScript. Returns vitest's report; fails with it when a story fails.
+   *
+   * Example: dagger call e2e
+   */
+  @func()
+  async e2e(): Promise<string> {
+    return e2eReport(e2eRun(await loadDelivery(this.settings())));
+  }
+
+  /**
+   * The screenshots of every step of the e2e run (<story>/<NN>-<step>.png, a failed step's ending in -FAILED), also
+   * after a failed run; the same run as e2e while the source is unchanged.
+   *
+   * Example: dagger call e2e-screenshots export --path=.tmp/e2e
+   */
+  @func()
+  async e2eScreenshots(): Promise<Directory> {
+    return e2eScreenshots(e2eRun(await loadDelivery(this.settings())));
   }
 
   /**

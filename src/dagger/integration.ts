@@ -10,6 +10,7 @@ import {
   POSTGRES_HOST,
   POSTGRES_INIT_DIR,
   POSTGRES_PORT,
+  type ServiceWiring,
   startOrder,
 } from "../plan/wiring.js";
 import type { Delivery } from "./context.js";
@@ -30,9 +31,20 @@ export function postgresService(databases: readonly string[]): Service {
     .asService({ useEntrypoint: true });
 }
 
-/** Every service of the plan as a Dagger service, wired to PostgreSQL and to the services it calls. */
-export function shopServices(delivery: Delivery): Record<string, Service> {
-  const wiring = integrationWiring(delivery.plans, postgresPassword());
+/** Each service's integration environment, secrets and bindings (see integrationWiring). */
+export function shopWiring(delivery: Delivery): Record<string, ServiceWiring> {
+  return integrationWiring(delivery.plans, postgresPassword());
+}
+
+/**
+ * Every service of the plan as a Dagger service, wired to PostgreSQL and to the services it calls; `env` adds or
+ * overrides variables per service (e.g. a shorter sandbox delay for a test that needs one).
+ */
+export function shopServices(
+  delivery: Delivery,
+  env: Readonly<Record<string, Readonly<Record<string, string>>>> = {},
+): Record<string, Service> {
+  const wiring = shopWiring(delivery);
   const services: Record<string, Service> = {
     [POSTGRES_HOST]: postgresService(integrationDatabases(delivery.plans)),
   };
@@ -41,7 +53,9 @@ export function shopServices(delivery: Delivery): Record<string, Service> {
     const wired = wiring[name];
     if (!plan || !wired) continue;
     let container: Container = serviceImage(delivery, plan);
-    for (const [variable, value] of Object.entries(wired.env)) container = container.withEnvVariable(variable, value);
+    for (const [variable, value] of Object.entries({ ...wired.env, ...env[name] })) {
+      container = container.withEnvVariable(variable, value);
+    }
     for (const [variable, value] of Object.entries(wired.secrets)) {
       container = container.withSecretVariable(variable, dag.setSecret(`integration-${name}-${variable}`, value));
     }

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestShop, type TestShop } from "../shop/support/shop.js";
 import { openBrowser, type ShopperBrowser } from "./support/browser.js";
 import { createJournal } from "./support/journal.js";
+import { type E2eShop, e2eShop } from "./support/shop.js";
 import { chargesAnswered, stockOf } from "./support/shop-http.js";
 import { addToCart, CARDS, fillCard } from "./support/shopper.js";
 
 describe("in Chromium, a declined card and a sold-out item leave stock and money where they were", () => {
-  let shop: TestShop;
+  let shop: E2eShop;
   const browsers: ShopperBrowser[] = [];
   const shopper = async () => {
     const browser = await openBrowser();
@@ -14,7 +14,7 @@ describe("in Chromium, a declined card and a sold-out item leave stock and money
     return browser;
   };
   beforeAll(async () => {
-    shop = await startTestShop();
+    shop = await e2eShop();
   });
   afterAll(async () => {
     await Promise.all(browsers.map((browser) => browser.close()));
@@ -70,7 +70,7 @@ describe("in Chromium, a declined card and a sold-out item leave stock and money
   it("the last unit, bought by another shopper while the form was open, cannot be bought", async () => {
     const journal = await createJournal("sold-out");
     const sku = "CANDLE-FIG-200";
-    await shop.sql("api", "UPDATE products SET stock = 1 WHERE sku = $1", [sku]);
+    await shop.setStock(sku, 1);
     const chargesBefore = await chargesAnswered(shop.urls.payments);
     const [late, quick] = [await shopper(), await shopper()];
 

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestShop, type TestShop } from "../shop/support/shop.js";
 import { openBrowser, type ShopperBrowser } from "./support/browser.js";
 import { createJournal } from "./support/journal.js";
+import { type E2eShop, e2eShop } from "./support/shop.js";
 import { orderOf, stockOf } from "./support/shop-http.js";
 import { CARDS, fillCard, orderIdIn } from "./support/shopper.js";
 
 describe("in Chromium with JavaScript turned off", () => {
-  let shop: TestShop;
+  let shop: E2eShop;
   let browser: ShopperBrowser;
   beforeAll(async () => {
-    shop = await startTestShop();
+    shop = await e2eShop();
     browser = await openBrowser({ javaScriptEnabled: false });
   });
   afterAll(async () => {

@@ -169,6 +169,8 @@ describe("the root module as dagger call --help shows it", () => {
       'affected(--base: String, --git: Directory = path "/") -> [String]',
       "build(--service?: String) -> [Container]",
       'ci(--base?: String, --git?: Directory = path "/") -> String',
+      "e2e() -> String",
+      "e2e-screenshots() -> Directory",
       "env(--name: String, --kubeconfig: Secret, --api-server?: Service) -> DeliveryEnvironment",
       "integration() -> String",
       "lint() -> String",
