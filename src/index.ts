@@ -169,26 +169,27 @@ export class EcommerceDelivery {
     return runIntegration(await loadDelivery(this.settings()));
   }
 
+  // Named endToEnd, not e2e, which the dagger CLI would spell e-2-e.
   /**
    * Runs the real-browser suite (test/e2e) in a container with Debian's Chromium, against PostgreSQL and every
    * service's production image, for CI without a browser: a shopper buys, is declined, meets a sold-out item,
    * double-clicks Pay, and buys without JavaScript. Returns vitest's report; fails with it when a story fails.
    *
-   * Example: dagger call e2e
+   * Example: dagger call end-to-end
    */
   @func()
-  async e2e(): Promise<string> {
+  async endToEnd(): Promise<string> {
     return e2eReport(e2eRun(await loadDelivery(this.settings())));
   }
 
   /**
-   * The screenshots of every step of the e2e run (<story>/<NN>-<step>.png, a failed step's ending in -FAILED), also
-   * after a failed run; the same run as e2e while the source is unchanged.
+   * The screenshots of every step of the end-to-end run (<story>/<NN>-<step>.png, a failed step's ending in -FAILED), also
+   * after a failed run; the same run as end-to-end while the source is unchanged.
    *
-   * Example: dagger call e2e-screenshots export --path=.tmp/e2e
+   * Example: dagger call end-to-end-screenshots export --path=.tmp/e2e
    */
   @func()
-  async e2eScreenshots(): Promise<Directory> {
+  async endToEndScreenshots(): Promise<Directory> {
     return e2eScreenshots(e2eRun(await loadDelivery(this.settings())));
   }
 

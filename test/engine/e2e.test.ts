@@ -1,5 +1,5 @@
-// e2e() runs the real-browser suite in a container with Debian's Chromium against PostgreSQL and every production
-// image started as Dagger services; e2eScreenshots() gives that run's screenshots.
+// endToEnd() runs the real-browser suite in a container with Debian's Chromium against PostgreSQL and every production
+// image started as Dagger services; endToEndScreenshots() gives that run's screenshots.
 import { expect, test } from "vitest";
 import { EcommerceDelivery } from "../../src/index.js";
 import { hostSource, withDagger } from "./support/dagger.js";
@@ -9,7 +9,7 @@ const STORIES = ["declined-card", "double-click-pay", "nul-in-search", "purchase
 test("e2e passes every story of test/e2e against the integration services and keeps a screenshot of each step", async () => {
   const { report, screenshots } = await withDagger(import.meta.filename, async () => {
     const pipeline = new EcommerceDelivery(hostSource());
-    const [report, shots] = await Promise.all([pipeline.e2e(), pipeline.e2eScreenshots()]);
+    const [report, shots] = await Promise.all([pipeline.endToEnd(), pipeline.endToEndScreenshots()]);
     return { report, screenshots: await shots.glob("**/*.png") };
   });
   expect(report).toMatch(/Test Files\s+3 passed \(3\)/);

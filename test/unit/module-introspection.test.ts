@@ -12,7 +12,9 @@ import {
 } from "./sdk-introspector.js";
 import { REPO_ROOT } from "./this-repo.js";
 
-const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+// The dagger CLI's spelling of a name (strcase.ToKebab): a word starts at a capital and where digits start or end.
+const kebab = (name: string) =>
+  name.replace(/(?<=[a-z\d])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])/g, "-").toLowerCase();
 
 const SCALARS: Record<string, string> = {
   STRING_KIND: "String",
@@ -169,8 +171,8 @@ describe("the root module as dagger call --help shows it", () => {
       'affected(--base: String, --git: Directory = path "/") -> [String]',
       "build(--service?: String) -> [Container]",
       'ci(--base?: String, --git?: Directory = path "/") -> String',
-      "e2e() -> String",
-      "e2e-screenshots() -> Directory",
+      "end-to-end() -> String",
+      "end-to-end-screenshots() -> Directory",
       "env(--name: String, --kubeconfig: Secret, --api-server?: Service) -> DeliveryEnvironment",
       "integration() -> String",
       "lint() -> String",
