@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { createApiClient } from "./api.js";
 import { type componentNames, layoutOf } from "./components.js";
 import { ClusterError } from "./errors.js";
+import { canListenOn } from "./ports.js";
 import { startProcess, stopProcess } from "./processes.js";
 import { readState, writeState } from "./state.js";
 import { notYet, waitFor } from "./wait.js";
@@ -34,6 +35,7 @@ export async function stopComponent(
   return {
     name,
     async start() {
+      if (name === "kube-apiserver") await portReleased(state.server);
       const started = startProcess(name, record.bin, args, record.logFile);
       const latest = (await readState(layout.stateFile)) ?? state;
       await writeState(layout.stateFile, {
@@ -60,4 +62,15 @@ export async function stopComponent(
       ]);
     },
   };
+}
+
+// The kernel closes a killed process's sockets after the process is gone (deferred file release), so a restart
+// straight after a kill could find the port still taken: "bind: address already in use" (seen on a loaded machine).
+async function portReleased(server: string): Promise<void> {
+  const { hostname, port } = new URL(server);
+  await waitFor(
+    `${hostname}:${port} released by the stopped kube-apiserver`,
+    async () => ((await canListenOn(hostname, Number(port))) ? true : notYet("still bound")),
+    { timeoutMs: 30_000 },
+  );
 }
