@@ -94,7 +94,7 @@ describe("deliver CLI", () => {
     );
     expectOneLineError(
       await deliver(["deploy", "--env", "dev", "--image", `api=docker.io/evil/api@${digest}`], missing),
-      `service api: image "docker.io/evil/api@${digest}" is not from ${api} (expected ${api}[:<tag>]@sha256:<64 hex>)`,
+      `service api: image "docker.io/evil/api@${digest}" is not from ${api} (expected ${api}[:<tag>]@sha256:<64 hex>; dev pulls from ${config.registry.host})`,
     );
     expectOneLineError(
       await deliver(["deploy", "--env", "dev", "--image", `cart=${api}@${digest}`], missing),
