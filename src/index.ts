@@ -183,8 +183,8 @@ export class EcommerceDelivery {
   }
 
   /**
-   * The screenshots of every step of the end-to-end run (<story>/<NN>-<step>.png, a failed step's ending in -FAILED), also
-   * after a failed run; the same run as end-to-end while the source is unchanged.
+   * The screenshots of every step of the end-to-end run (<story>/<NN>-<step>.png, a failed step's ending in
+   * -FAILED), also after a failed run; the same run as end-to-end while the source is unchanged.
    *
    * Example: dagger call end-to-end-screenshots export --path=.tmp/e2e
    */

@@ -9,11 +9,10 @@ import {
   E2E_SCREENSHOT_DIR,
   E2E_SERVICE_ENV,
   E2E_URL_VARIABLES,
-  type E2eTarget,
 } from "../plan/e2e.js";
 import { POSTGRES_HOST } from "../plan/wiring.js";
 import type { Delivery } from "./context.js";
-import { shopServices, shopWiring } from "./integration.js";
+import { shopServices, shopWiring, withShopUrls } from "./integration.js";
 
 /** apt's download cache and package lists, kept between runs so Chromium is downloaded once. */
 const APT_CACHES = { "/var/cache/apt/archives": "e2e-apt-archives", "/var/lib/apt/lists": "e2e-apt-lists" };
@@ -48,17 +47,14 @@ export function e2eRun(delivery: Delivery): Container {
   const apiDatabase = shopWiring(delivery).api?.secrets.DATABASE_URL;
   const postgres = services[POSTGRES_HOST];
   if (!apiDatabase || !postgres) throw new Error('e2e needs an "api" service with a database in pipeline.yaml');
-  const port = (name: string) => delivery.plans.find((p) => p.name === name)?.port;
-  let runner = browserContainer(delivery)
-    .withServiceBinding(POSTGRES_HOST, postgres)
-    .withSecretVariable(E2E_API_DATABASE_VARIABLE, dag.setSecret("e2e-api-database-url", apiDatabase));
-  for (const target of Object.keys(E2E_URL_VARIABLES) as E2eTarget[]) {
-    const service = services[target];
-    if (!service) throw new Error(`e2e needs a "${target}" service in pipeline.yaml`);
-    runner = runner
-      .withServiceBinding(target, service)
-      .withEnvVariable(E2E_URL_VARIABLES[target], `http://${target}:${port(target)}`);
-  }
+  const runner = withShopUrls(
+    browserContainer(delivery)
+      .withServiceBinding(POSTGRES_HOST, postgres)
+      .withSecretVariable(E2E_API_DATABASE_VARIABLE, dag.setSecret("e2e-api-database-url", apiDatabase)),
+    delivery,
+    services,
+    { step: "e2e", urlVariables: E2E_URL_VARIABLES },
+  );
   return (
     runner
       .withEnvVariable("CI", "true")

@@ -1,7 +1,7 @@
 // integration(): PostgreSQL and every service started from its production image as Dagger services, bound by name,
 // and the smoke flow (smoke.ts) run against them from the development container.
 import { type Container, dag, type Service } from "@dagger.io/dagger";
-import { type ShopUrls, SMOKE_SCRIPT, SMOKE_URL_VARIABLES } from "../plan/smoke.js";
+import { SMOKE_SCRIPT, SMOKE_URL_VARIABLES } from "../plan/smoke.js";
 import {
   databaseInitSql,
   integrationDatabases,
@@ -71,17 +71,31 @@ export function shopServices(
 
 /** Runs the smoke flow against the bound services; resolves to its report, rejects with it when a check fails. */
 export async function runIntegration(delivery: Delivery): Promise<string> {
-  const services = shopServices(delivery);
-  const port = (name: string) => delivery.plans.find((p) => p.name === name)?.port;
-  let smoke = developmentContainer(delivery);
-  for (const target of Object.keys(SMOKE_URL_VARIABLES) as (keyof ShopUrls)[]) {
-    const service = services[target];
-    if (!service) throw new Error(`integration needs a "${target}" service in pipeline.yaml`);
-    smoke = smoke
-      .withServiceBinding(target, service)
-      .withEnvVariable(SMOKE_URL_VARIABLES[target], `http://${target}:${port(target)}`);
-  }
+  const smoke = withShopUrls(developmentContainer(delivery), delivery, shopServices(delivery), {
+    step: "integration",
+    urlVariables: SMOKE_URL_VARIABLES,
+  });
   return smoke.withExec(["node_modules/.bin/tsx", SMOKE_SCRIPT]).stdout();
+}
+
+/**
+ * `client` with each service named in `urlVariables` bound by its name and that variable set to its URL, as the
+ * smoke flow and the browser suite expect them.
+ */
+export function withShopUrls(
+  client: Container,
+  delivery: Delivery,
+  services: Readonly<Record<string, Service>>,
+  options: { readonly step: string; readonly urlVariables: Readonly<Record<string, string>> },
+): Container {
+  let bound = client;
+  for (const [target, variable] of Object.entries(options.urlVariables)) {
+    const service = services[target];
+    const port = delivery.plans.find((plan) => plan.name === target)?.port;
+    if (!service || port === undefined) throw new Error(`${options.step} needs a "${target}" service in pipeline.yaml`);
+    bound = bound.withServiceBinding(target, service).withEnvVariable(variable, `http://${target}:${port}`);
+  }
+  return bound;
 }
 
 // Integration's database lives only as long as the run; its password only has to be the same on both ends.
