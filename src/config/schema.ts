@@ -16,6 +16,10 @@ const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/
 const REGISTRY_PREFIX = /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$/;
 const PERCENT = /^(100|[1-9]?[0-9])%$/;
+/** A Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name of up to 63 characters. */
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/** A Kubernetes label value: empty, or up to 63 characters starting and ending alphanumeric. */
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 const dnsLabel = (what: string) =>
   z
@@ -150,6 +154,29 @@ const autoscalingSchema = z
       });
   });
 
+const labelKey = z.string().regex(LABEL_KEY, "must be a Kubernetes label key (e.g. example.com/pool)");
+const labelValue = z.string().regex(LABEL_VALUE, "must be a Kubernetes label value (at most 63 characters)");
+
+/** Where an environment's pods may run: node labels they need and node taints they tolerate. */
+const schedulingSchema = z.strictObject({
+  nodeSelector: z.record(labelKey, labelValue).default({}),
+  tolerations: z
+    .array(
+      z
+        .strictObject({
+          key: labelKey,
+          operator: z.enum(["Equal", "Exists"]).default("Equal"),
+          value: labelValue.optional(),
+          effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+        })
+        .refine((t) => !(t.operator === "Exists" && t.value !== undefined), {
+          path: ["value"],
+          message: "must be left out when operator is Exists",
+        }),
+    )
+    .default([]),
+});
+
 /** One environment: where it runs, how big it is, where its releases come from and what it promises. */
 export const environmentSchema = z
   .strictObject({
@@ -175,6 +202,7 @@ export const environmentSchema = z
       maxSurge: intOrPercent,
       progressDeadlineSeconds: positiveInt,
     }),
+    scheduling: schedulingSchema.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.replicas !== undefined && env.autoscaling !== undefined) {

@@ -1,7 +1,15 @@
 import type { V1Deployment, V1EnvVar, V1Probe, V1ResourceRequirements } from "@kubernetes/client-node";
 import { configData, configHash, DEFAULT_SHUTDOWN_TIMEOUT_MS } from "./configmap.js";
 import type { ServiceContext } from "./context.js";
-import { ANNOTATIONS, configMapName, secretName, selectorLabels, serviceLabels } from "./labels.js";
+import {
+  ANNOTATIONS,
+  configMapName,
+  digestLabelValue,
+  POD_DIGEST_LABEL,
+  secretName,
+  selectorLabels,
+  serviceLabels,
+} from "./labels.js";
 
 /** Requests and limits every service gets; pipeline.yaml has no field for them yet. CPU requests are what the HPA measures against. */
 export const DEFAULT_RESOURCES: V1ResourceRequirements = {
@@ -56,7 +64,7 @@ export function renderDeployment(ctx: ServiceContext): V1Deployment {
       revisionHistoryLimit: 10,
       template: {
         metadata: {
-          labels: serviceLabels(name),
+          labels: { ...serviceLabels(name), [POD_DIGEST_LABEL]: digestLabelValue(image.digest) },
           // Only what changes the running pod goes here: a release id would restart services whose digest did not change.
           annotations: {
             [ANNOTATIONS.configHash]: configHash(data),
@@ -66,6 +74,12 @@ export function renderDeployment(ctx: ServiceContext): V1Deployment {
           },
         },
         spec: {
+          ...(env.scheduling && Object.keys(env.scheduling.nodeSelector).length > 0
+            ? { nodeSelector: env.scheduling.nodeSelector }
+            : {}),
+          ...(env.scheduling && env.scheduling.tolerations.length > 0
+            ? { tolerations: env.scheduling.tolerations }
+            : {}),
           automountServiceAccountToken: false,
           terminationGracePeriodSeconds: Math.ceil(shutdownMs / 1000) + GRACE_MARGIN_SECONDS,
           securityContext: {

@@ -19,6 +19,18 @@ export const ANNOTATIONS = {
   configHash: "ecommerce-delivery/config-hash",
 } as const;
 
+/**
+ * Pod label naming the image a pod runs (the first 12 hex digits of its digest; a label value holds at most 63
+ * characters). Metrics and analysis tell the revisions of a service apart by it, and it is known before the
+ * ReplicaSet exists, unlike pod-template-hash. It changes only when the digest does, so it rolls no extra pods.
+ */
+export const POD_DIGEST_LABEL = "ecommerce-delivery/digest";
+
+/** The {@link POD_DIGEST_LABEL} value for an image digest (`sha256:<hex>`). */
+export function digestLabelValue(digest: string): string {
+  return digest.replace(/^sha256:/, "").slice(0, 12);
+}
+
 /** Labels that select a service's pods. Kept to the name only: a Deployment's selector is immutable. */
 export function selectorLabels(service: string): Record<string, string> {
   return { [NAME_LABEL]: service };

@@ -163,6 +163,31 @@ describe("each kind of error names file, line and field", () => {
     });
   });
 
+  it("scheduling: a toleration with operator Exists and a value, and a bad node-selector key", () => {
+    const text = edit(
+      "    namespace: shop-dev\n",
+      "    namespace: shop-dev\n    scheduling:\n      nodeSelector: { 'bad key': x }\n" +
+        "      tolerations: [{ key: pool, operator: Exists, value: real }]\n",
+    );
+    const { issues } = issuesOf(text);
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      "environments.dev.scheduling.nodeSelector.bad key",
+      "environments.dev.scheduling.tolerations[0].value",
+    ]);
+    expect(issues.find((i) => i.path.endsWith("value"))?.message).toBe("must be left out when operator is Exists");
+  });
+
+  it("scheduling: defaults fill an environment that names only a node selector", () => {
+    const text = edit(
+      "    namespace: shop-dev\n",
+      "    namespace: shop-dev\n    scheduling: { nodeSelector: { example.com/pool: real } }\n",
+    );
+    expect(parsePipelineConfig(text, "pipeline.yaml").environments.dev.scheduling).toEqual({
+      nodeSelector: { "example.com/pool": "real" },
+      tolerations: [],
+    });
+  });
+
   it("a call to an undeclared service", () => {
     const text = edit("calls: [api, checkout]", "calls: [api, checkuot]");
     const issue = onlyIssue(text);

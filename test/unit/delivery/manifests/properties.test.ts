@@ -24,6 +24,37 @@ function networkPolicy(name: string): V1NetworkPolicy {
 }
 
 describe("Deployment properties", () => {
+  it("places pods by the environment's scheduling, and only where it has one", () => {
+    const scheduling = {
+      nodeSelector: { "ecommerce.dev/node": "real" },
+      tolerations: [{ key: "ecommerce.dev/real-node", operator: "Exists" as const, effect: "NoSchedule" as const }],
+    };
+    const withScheduling: PipelineConfig = {
+      ...config,
+      environments: { ...config.environments, dev: { ...config.environments.dev, scheduling } },
+    };
+    for (const d of deployments("dev", withScheduling)) {
+      expect(d.spec?.template.spec?.nodeSelector).toEqual(scheduling.nodeSelector);
+      expect(d.spec?.template.spec?.tolerations).toEqual(scheduling.tolerations);
+    }
+    for (const d of deployments("staging")) {
+      expect(d.spec?.template.spec && "nodeSelector" in d.spec.template.spec).toBe(false);
+      expect(d.spec?.template.spec && "tolerations" in d.spec.template.spec).toBe(false);
+    }
+  });
+
+  it("labels each pod with its image digest's first 12 hex digits, so revisions tell apart in metrics", () => {
+    for (const d of deployments("dev")) {
+      const name = d.metadata?.name ?? "";
+      const digest = d.metadata?.annotations?.["ecommerce-delivery/image-digest"] ?? "";
+      expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(d.spec?.template.metadata?.labels?.["ecommerce-delivery/digest"], name).toBe(digest.slice(7, 19));
+      expect(d.spec?.selector.matchLabels, "the selector stays the name only").toEqual({
+        "app.kubernetes.io/name": name,
+      });
+    }
+  });
+
   it("leaves spec.replicas out under autoscaling, and sets it from the environment otherwise", () => {
     expect(
       config.environments.prod.autoscaling,
