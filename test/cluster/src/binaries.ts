@@ -27,17 +27,38 @@ export interface Versions {
   readonly go: string;
 }
 
-interface BinarySpec {
+/** One binary of a set: what `go build` makes and how. */
+export interface GoBinarySpec {
+  /** File name in the set's `bin/`. */
   readonly name: string;
-  /** Wrapper module under controlplane/. */
-  readonly module: "kubernetes" | "etcd" | "kwok";
+  /** Wrapper module under controlplane/, the directory `go build` runs in. */
+  readonly module: string;
   readonly pkg: string;
+  readonly ldflags: string;
+  readonly tags?: readonly string[];
+  /** Builds with CGO_ENABLED=1 (default 0: static, no C toolchain needed). */
+  readonly cgo?: boolean;
 }
 
-const modulesDir = join(clusterSourceDir, "controlplane");
+/** A set of binaries cached together under one key. */
+export interface BinarySet {
+  /** Prefix of the progress lines, e.g. `binaries` or `node binaries`. */
+  readonly label: string;
+  /** What is being built, for the first progress line, e.g. `Kubernetes v1.37.2, etcd v3.6.16`. */
+  readonly summary: string;
+  /** `<cacheDir>/<key>`: the binaries go to `bin/`, the compiler output to `build.log`. */
+  readonly keyDir: string;
+  /** Slowest first, so the progress shown early says the most about the remaining time. */
+  readonly specs: readonly GoBinarySpec[];
+  /** Written to `bin/versions.json`. */
+  readonly versions: Readonly<Record<string, string>>;
+}
 
-// Slowest first, so the progress shown early says the most about the remaining time.
-const specs: readonly BinarySpec[] = [
+/** The wrapper modules' directory (test/cluster/controlplane). */
+export const modulesDir = join(clusterSourceDir, "controlplane");
+
+/** The control plane: which binary comes from which wrapper module. */
+const controlPlaneSpecs: readonly { name: string; module: "kubernetes" | "etcd" | "kwok"; pkg: string }[] = [
   { name: "kube-apiserver", module: "kubernetes", pkg: "k8s.io/kubernetes/cmd/kube-apiserver" },
   { name: "kube-controller-manager", module: "kubernetes", pkg: "k8s.io/kubernetes/cmd/kube-controller-manager" },
   { name: "kube-scheduler", module: "kubernetes", pkg: "k8s.io/kubernetes/cmd/kube-scheduler" },
@@ -58,33 +79,43 @@ export async function ensureBinaries(
   options: EnsureBinariesOptions,
 ): Promise<{ binaries: Binaries; versions: Versions; built: boolean }> {
   const versions = await readVersions();
-  const key = await cacheKey(versions.go);
+  const key = await moduleCacheKey(["kubernetes", "etcd", "kwok"], versions.go, buildFlagsRevision);
   const keyDir = join(options.cacheDir, key);
-  const binDir = join(keyDir, "bin");
-  const binaries = binaryPaths(binDir);
-  if (specs.every((spec) => existsSync(join(binDir, spec.name)))) {
-    options.logger.info(`binaries: cached in ${binDir}`);
-    return { binaries, versions, built: false };
-  }
-  await buildAll(keyDir, versions, options.logger);
-  return { binaries, versions, built: true };
+  const built = await ensureBuilt(
+    {
+      label: "binaries",
+      summary: `Kubernetes ${versions.kubernetes}, etcd ${versions.etcd}, kwok ${versions.kwok}`,
+      keyDir,
+      specs: controlPlaneSpecs.map((spec) => ({ ...spec, ldflags: controlPlaneLdflags(spec, versions) })),
+      versions: { ...versions },
+    },
+    options.logger,
+  );
+  return { binaries: binaryPaths(join(keyDir, "bin")), versions, built };
 }
 
 /** Reads the pinned versions from the wrapper modules' go.mod files and the Go toolchain. */
 export async function readVersions(): Promise<Versions> {
-  const required = async (module: string, path: string) => {
-    const goMod = await readFile(join(modulesDir, module, "go.mod"), "utf8");
-    const match = goMod.match(new RegExp(`^\\s*(?:require\\s+)?${path.replaceAll(".", "\\.")}\\s+(v\\S+)`, "m"));
-    if (!match?.[1]) throw new ClusterError("prerequisite", `controlplane/${module}/go.mod does not require ${path}`);
-    return match[1];
-  };
   const [kubernetes, etcd, kwok, go] = await Promise.all([
-    required("kubernetes", "k8s.io/kubernetes"),
-    required("etcd", "go.etcd.io/etcd/server/v3"),
-    required("kwok", "sigs.k8s.io/kwok"),
+    requiredVersion("kubernetes", "k8s.io/kubernetes"),
+    requiredVersion("etcd", "go.etcd.io/etcd/server/v3"),
+    requiredVersion("kwok", "sigs.k8s.io/kwok"),
     goVersion(),
   ]);
   return { kubernetes, etcd, kwok, go };
+}
+
+/** The version of `path` that controlplane/<module>/go.mod requires. */
+export async function requiredVersion(module: string, path: string): Promise<string> {
+  const goMod = await readFile(join(modulesDir, module, "go.mod"), "utf8");
+  const version = requiredVersionIn(goMod, path);
+  if (!version) throw new ClusterError("prerequisite", `controlplane/${module}/go.mod does not require ${path}`);
+  return version;
+}
+
+/** The version of module `path` in a go.mod text (a `require` line or a line of a `require` block). */
+export function requiredVersionIn(goMod: string, path: string): string | undefined {
+  return goMod.match(new RegExp(`^\\s*(?:require\\s+)?${path.replaceAll(".", "\\.")}\\s+(v\\S+)`, "m"))?.[1];
 }
 
 function binaryPaths(dir: string): Binaries {
@@ -99,7 +130,8 @@ function binaryPaths(dir: string): Binaries {
   };
 }
 
-async function goVersion(): Promise<string> {
+/** `go1.26.8/linux/amd64`: part of every cache key. */
+export async function goVersion(): Promise<string> {
   const output = await run("go", ["env", "GOVERSION", "GOOS", "GOARCH"]).catch((error: unknown) => {
     throw new ClusterError("prerequisite", "the Go toolchain (go 1.26 or newer) is needed to build the test cluster", {
       cause: error,
@@ -108,10 +140,14 @@ async function goVersion(): Promise<string> {
   return output.trim().split("\n").join("/");
 }
 
-/** Derived from everything that decides the binaries: module files, build flags and the Go toolchain. */
-async function cacheKey(go: string): Promise<string> {
-  const hash = createHash("sha256").update(go).update(buildFlagsRevision);
-  for (const module of ["kubernetes", "etcd", "kwok"]) {
+/**
+ * A cache key derived from everything that decides a set's binaries: the wrapper modules' files (go.mod, go.sum,
+ * Go files), the Go toolchain and a build flags revision. The control plane's key is this over
+ * kubernetes, etcd and kwok with {@link buildFlagsRevision}; keep the order of the updates, or every cache misses.
+ */
+export async function moduleCacheKey(modules: readonly string[], go: string, revision: string): Promise<string> {
+  const hash = createHash("sha256").update(go).update(revision);
+  for (const module of modules) {
     const dir = join(modulesDir, module);
     const files = (await readdir(dir)).filter((f) => f === "go.mod" || f === "go.sum" || f.endsWith(".go")).sort();
     for (const file of files) hash.update(`${module}/${file}\0`).update(await readFile(join(dir, file)));
@@ -119,7 +155,7 @@ async function cacheKey(go: string): Promise<string> {
   return hash.digest("hex").slice(0, 16);
 }
 
-/** Bump when the build command changes in a way that changes the binaries. */
+/** Bump when the control plane's build command changes in a way that changes the binaries. */
 const buildFlagsRevision = "1";
 
 /** The -ldflags that make Kubernetes binaries report the version they were built from. */
@@ -135,57 +171,78 @@ export function kubernetesLdflags(version: string): string {
   return flags.join(" ");
 }
 
-/** The `go build` arguments for one binary (run in its wrapper module, under `nice -n 19`). */
+function controlPlaneLdflags(spec: { module: string }, versions: Versions): string {
+  return spec.module === "kubernetes" ? kubernetesLdflags(versions.kubernetes) : "-s -w";
+}
+
+/** The `go build` arguments for one control-plane binary (run in its wrapper module, under `nice -n 19`). */
 export function goBuildArgs(
   spec: { name: string; module: string; pkg: string },
   outDir: string,
   versions: Versions,
 ): string[] {
-  const ldflags = spec.module === "kubernetes" ? kubernetesLdflags(versions.kubernetes) : "-s -w";
+  return goArgs({ ...spec, ldflags: controlPlaneLdflags(spec, versions) }, outDir);
+}
+
+/** The `go build` arguments for one binary of any set. */
+export function goArgs(spec: GoBinarySpec, outDir: string): string[] {
   return [
     "build",
     "-mod=readonly",
     "-trimpath",
     "-buildvcs=false",
-    `-ldflags=${ldflags}`,
+    ...(spec.tags?.length ? [`-tags=${spec.tags.join(",")}`] : []),
+    `-ldflags=${spec.ldflags}`,
     "-o",
     join(outDir, spec.name),
     spec.pkg,
   ];
 }
 
-async function buildAll(keyDir: string, versions: Versions, logger: Logger): Promise<void> {
+/** Builds the set into `<keyDir>/bin` unless every binary is there already; says whether it built. */
+export async function ensureBuilt(set: BinarySet, logger: Logger): Promise<boolean> {
+  const binDir = join(set.keyDir, "bin");
+  if (set.specs.every((spec) => existsSync(join(binDir, spec.name)))) {
+    logger.info(`${set.label}: cached in ${binDir}`);
+    return false;
+  }
+  await buildAll(set, logger);
+  return true;
+}
+
+async function buildAll(set: BinarySet, logger: Logger): Promise<void> {
+  const { keyDir, label, specs } = set;
   const partial = join(keyDir, `bin.partial-${process.pid}`);
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });
   const logFile = join(keyDir, "build.log");
   const started = Date.now();
   logger.info(
-    `binaries: building Kubernetes ${versions.kubernetes}, etcd ${versions.etcd}, kwok ${versions.kwok} with ${versions.go}` +
+    `${label}: building ${set.summary} with ${set.versions.go}` +
       ` into ${keyDir} (a cold build takes many minutes on 2 cores; the log is ${logFile})`,
   );
   try {
     for (const [index, spec] of specs.entries()) {
-      const label = `${spec.name} (${index + 1}/${specs.length})`;
+      const name = `${spec.name} (${index + 1}/${specs.length})`;
       const began = Date.now();
-      logger.info(`binaries: building ${label}`);
+      logger.info(`${label}: building ${name}`);
       const ticker = setInterval(
         () =>
           logger.info(
-            `binaries: still building ${label}: ${formatDuration(Date.now() - began)} for it, ${formatDuration(Date.now() - started)} in all`,
+            `${label}: still building ${name}: ${formatDuration(Date.now() - began)} for it, ${formatDuration(Date.now() - started)} in all`,
           ),
         30_000,
       );
       try {
-        await goBuild(spec, partial, versions, logFile);
+        await goBuild(spec, partial, logFile);
       } finally {
         clearInterval(ticker);
       }
-      logger.info(`binaries: built ${spec.name} in ${formatDuration(Date.now() - began)}`);
+      logger.info(`${label}: built ${spec.name} in ${formatDuration(Date.now() - began)}`);
     }
     await writeFile(
       join(partial, "versions.json"),
-      `${JSON.stringify({ ...versions, builtAt: new Date().toISOString() }, null, 2)}\n`,
+      `${JSON.stringify({ ...set.versions, builtAt: new Date().toISOString() }, null, 2)}\n`,
     );
     // Another run may have finished the same key meanwhile; its binaries are as good as ours.
     await rename(partial, join(keyDir, "bin")).catch(async (error: NodeJS.ErrnoException) => {
@@ -196,16 +253,17 @@ async function buildAll(keyDir: string, versions: Versions, logger: Logger): Pro
     await rm(partial, { recursive: true, force: true });
     throw error;
   }
-  logger.info(`binaries: all built in ${formatDuration(Date.now() - started)}`);
+  logger.info(`${label}: all built in ${formatDuration(Date.now() - started)}`);
 }
 
-async function goBuild(spec: BinarySpec, outDir: string, versions: Versions, logFile: string): Promise<void> {
+async function goBuild(spec: GoBinarySpec, outDir: string, logFile: string): Promise<void> {
   const log = createWriteStream(logFile, { flags: "a" });
-  const args = goBuildArgs(spec, outDir, versions);
-  log.write(`\n$ (cd controlplane/${spec.module} && CGO_ENABLED=0 nice -n 19 go ${args.join(" ")})\n`);
+  const args = goArgs(spec, outDir);
+  const cgo = spec.cgo ? "1" : "0";
+  log.write(`\n$ (cd controlplane/${spec.module} && CGO_ENABLED=${cgo} nice -n 19 go ${args.join(" ")})\n`);
   const child = spawn("nice", ["-n", "19", "go", ...args], {
     cwd: join(modulesDir, spec.module),
-    env: { ...process.env, CGO_ENABLED: "0" },
+    env: { ...process.env, CGO_ENABLED: cgo },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let tail = "";
