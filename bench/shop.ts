@@ -4,6 +4,7 @@ import { freePort, startEmbeddedPostgres } from "@shop/embedded-db";
 import pg from "pg";
 import { SERVICE_NAMES, type ServiceName, startPlatform } from "../scripts/lib/platform.js";
 import { waitForOk } from "../scripts/lib/service-process.js";
+import { type Breakdown, breakdown, printBreakdown, snapshot } from "./lib/breakdown.js";
 import { measureCommitRate } from "./lib/commit-rate.js";
 import { type PhaseResult, runLoad } from "./lib/load.js";
 import { printReport } from "./lib/report.js";
@@ -65,6 +66,14 @@ try {
   log(`phase 4/4: full checkouts (preparing up to ${MAX_CHECKOUTS} carts first)`);
   const cartIds = await prepareCarts(platform.urls.api, postgres.connectionString("bench_api"), MAX_CHECKOUTS);
   let next = 0;
+  const sources = {
+    services: Object.fromEntries(
+      SERVICE_NAMES.map((name) => [name, { pid: platform.services[name].pid, url: platform.urls[name] }]),
+    ),
+    postgresDataDir: postgres.dataDir,
+    adminUrl: postgres.connectionString("postgres"),
+  };
+  const before = await snapshot(sources);
   phases.push(
     await runLoad({
       name: "checkout (reserve → charge → confirm)",
@@ -89,10 +98,14 @@ try {
     }),
   );
 
+  const checkoutPhase = phases[phases.length - 1];
+  const perCheckout: Breakdown = breakdown(before, await snapshot(sources), checkoutPhase?.completed || 1);
+
   const rss = Object.fromEntries(
     await Promise.all(SERVICE_NAMES.map(async (name) => [name, (await platform.services[name].sampleRss()).peak])),
   ) as Record<ServiceName, number>;
   const missed = printReport(phases, rss, log);
+  printBreakdown(perCheckout, log);
   process.exitCode = missed ? 1 : 0;
 } finally {
   clearInterval(rssTimer);

@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
 import type { Logger } from "pino";
+import { Counter, Gauge, type Registry } from "prom-client";
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
@@ -18,6 +19,59 @@ export function createPool(connectionString: string, logger: Logger, max = 10): 
   );
   return pool;
 }
+
+/**
+ * Counts the pool's connection acquisitions and the time callers waited for one (`db_pool_acquires_total`,
+ * `db_pool_acquire_wait_seconds_total`), and shows its clients by state (`db_pool_clients`), so a pool that is too
+ * small shows up as waiting instead of as unexplained latency.
+ */
+export function instrumentPool(pool: pg.Pool, registry: Registry): void {
+  const acquires = new Counter({
+    name: "db_pool_acquires_total",
+    help: "Database connections taken from the pool",
+    registers: [registry],
+  });
+  const waited = new Counter({
+    name: "db_pool_acquire_wait_seconds_total",
+    help: "Time spent waiting for a pooled database connection",
+    registers: [registry],
+  });
+  new Gauge({
+    name: "db_pool_clients",
+    help: "Pooled database connections by state",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    collect() {
+      this.set({ state: "total" }, pool.totalCount);
+      this.set({ state: "idle" }, pool.idleCount);
+      this.set({ state: "waiting" }, pool.waitingCount);
+    },
+  });
+  const connect = pool.connect.bind(pool) as (callback: ConnectCallback) => void;
+  const acquired = (started: number) => {
+    acquires.inc();
+    waited.inc((performance.now() - started) / 1000);
+  };
+  // pool.query() takes its connection through this.connect(callback), so both forms pass through here.
+  pool.connect = ((callback?: ConnectCallback) => {
+    const started = performance.now();
+    if (callback) {
+      return connect((error, client, done) => {
+        acquired(started);
+        callback(error, client, done);
+      });
+    }
+    return new Promise<pg.PoolClient>((resolve, reject) =>
+      connect((error, client) => {
+        acquired(started);
+        if (error) reject(error);
+        else resolve(client);
+      }),
+    );
+  }) as typeof pool.connect;
+}
+
+type ConnectCallback = (error: Error | undefined, client: pg.PoolClient, done: (release?: unknown) => void) => void;
 
 function databaseName(connectionString: string): string {
   try {

@@ -5,7 +5,7 @@ export { Counter, Gauge, Histogram, type Registry } from "prom-client";
 export { ConfigError, loadConfig, serverEnv } from "./config.js";
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from "./create-app.js";
 export { currencySchema } from "./currency.js";
-export { createPool, type Pool, type PoolClient, runMigrations, withTransaction } from "./db.js";
+export { createPool, instrumentPool, type Pool, type PoolClient, runMigrations, withTransaction } from "./db.js";
 export {
   badRequest,
   conflict,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { createPool, createServiceApp, runMigrations, type ServiceApp } from "@shop/service-kit";
+import { createPool, createServiceApp, instrumentPool, runMigrations, type ServiceApp } from "@shop/service-kit";
 import type { Logger } from "pino";
 import { cacheCatalogPages } from "./catalog-cache.js";
 import type { Config } from "./config.js";
@@ -31,6 +31,7 @@ export async function buildApp(config: Config, { logger }: { logger: Logger }): 
       readiness: { database: () => pool.query("SELECT 1") },
     });
     app.addHook("onClose", () => pool.end());
+    instrumentPool(pool, app.metrics);
     const catalogPages = cacheCatalogPages(products, { ttlMs: config.CATALOG_CACHE_TTL_MS, maxEntries: 1000 });
     registerProductRoutes(app, products, catalogPages);
     registerCartRoutes(app, createCartRepository(pool));

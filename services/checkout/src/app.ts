@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { createPool, createServiceApp, runMigrations, type ServiceApp } from "@shop/service-kit";
+import { createPool, createServiceApp, instrumentPool, runMigrations, type ServiceApp } from "@shop/service-kit";
 import type { Logger } from "pino";
 import { createApiClient } from "./clients/api-client.js";
 import { createPaymentsClient } from "./clients/payments-client.js";
@@ -47,6 +47,7 @@ export async function buildApp(config: Config, { logger }: { logger: Logger }): 
       payments: () => payments.health(),
     },
   });
+  instrumentPool(pool, app.metrics);
   const metrics = createCheckoutMetrics(app.metrics);
   const checkouts = createCheckoutRepository(pool);
   const driver = createCheckoutDriver({ checkouts, api, payments, paymentGraceMs: config.PAYMENT_GRACE_MS, logger });

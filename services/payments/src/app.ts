@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { createPool, createServiceApp, runMigrations, type ServiceApp } from "@shop/service-kit";
+import { createPool, createServiceApp, instrumentPool, runMigrations, type ServiceApp } from "@shop/service-kit";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { crashHook } from "./fault-injection.js";
@@ -40,6 +40,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
     throw error;
   }
 
+  instrumentPool(pool, app.metrics);
   const inFlight = new InFlightWork();
   const metrics = createPaymentMetrics(app.metrics);
   const payments = createPaymentsRepository(pool);

@@ -1,0 +1,152 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import pg from "pg";
+
+/** Linux reports process CPU in clock ticks of USER_HZ, which is 100 on every architecture Node runs on. */
+const TICKS_PER_SECOND = 100;
+
+/** What the platform looked like at one moment: CPU per process, requests served, pool waits, commits. */
+export interface Snapshot {
+  readonly at: number;
+  readonly cpuMs: Readonly<Record<string, number>>;
+  readonly requests: Readonly<Record<string, number>>;
+  readonly poolAcquires: Readonly<Record<string, number>>;
+  readonly poolWaitSeconds: Readonly<Record<string, number>>;
+  /** Transaction ids handed out by the cluster: one per transaction that wrote, i.e. per durable commit. */
+  readonly xids: number;
+}
+
+export interface BreakdownSources {
+  /** Service name → its process id and base URL (its /metrics is read). */
+  readonly services: Readonly<Record<string, { pid: number | undefined; url: string }>>;
+  /** PostgreSQL's data directory (postmaster.pid names the server; its children are the backends). */
+  readonly postgresDataDir: string;
+  readonly adminUrl: string;
+}
+
+/** Reads CPU time of every service and of PostgreSQL (postmaster and all its children), and each service's counters. */
+export async function snapshot(sources: BreakdownSources): Promise<Snapshot> {
+  const names = Object.keys(sources.services);
+  const [serviceCpu, postgresCpu, metrics, xids] = await Promise.all([
+    Promise.all(names.map((name) => processCpuMs(sources.services[name]?.pid))),
+    postgresCpuMs(sources.postgresDataDir),
+    Promise.all(names.map((name) => readMetrics(`${sources.services[name]?.url}/metrics`))),
+    nextXid(sources.adminUrl),
+  ]);
+  const byName = <T>(values: readonly T[]) => Object.fromEntries(names.map((name, i) => [name, values[i] as T]));
+  return {
+    at: performance.now(),
+    cpuMs: { ...byName(serviceCpu), postgres: postgresCpu },
+    requests: byName(metrics.map((m) => m.requests)),
+    poolAcquires: byName(metrics.map((m) => m.poolAcquires)),
+    poolWaitSeconds: byName(metrics.map((m) => m.poolWaitSeconds)),
+    xids,
+  };
+}
+
+/** Per-checkout costs between two snapshots taken around a phase that completed `checkouts`. */
+export interface Breakdown {
+  readonly checkouts: number;
+  readonly cpuMsPerCheckout: Readonly<Record<string, number>>;
+  readonly cpuCoresBusy: number;
+  readonly requestsPerCheckout: Readonly<Record<string, number>>;
+  readonly commitsPerCheckout: number;
+  readonly poolWaitMsPerAcquire: Readonly<Record<string, number>>;
+}
+
+export function breakdown(before: Snapshot, after: Snapshot, checkouts: number): Breakdown {
+  const per = (a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>) =>
+    Object.fromEntries(Object.keys(b).map((name) => [name, ((b[name] ?? 0) - (a[name] ?? 0)) / checkouts]));
+  const cpu = per(before.cpuMs, after.cpuMs);
+  const seconds = (after.at - before.at) / 1000;
+  const cpuTotal = Object.values(cpu).reduce((sum, ms) => sum + ms, 0) * checkouts;
+  return {
+    checkouts,
+    cpuMsPerCheckout: cpu,
+    cpuCoresBusy: cpuTotal / 1000 / seconds,
+    requestsPerCheckout: per(before.requests, after.requests),
+    commitsPerCheckout: (after.xids - before.xids) / checkouts,
+    poolWaitMsPerAcquire: Object.fromEntries(
+      Object.keys(after.poolAcquires).map((name) => {
+        const acquires = (after.poolAcquires[name] ?? 0) - (before.poolAcquires[name] ?? 0);
+        const waited = (after.poolWaitSeconds[name] ?? 0) - (before.poolWaitSeconds[name] ?? 0);
+        return [name, acquires > 0 ? (waited * 1000) / acquires : 0];
+      }),
+    ),
+  };
+}
+
+/** Prints the breakdown as a few aligned lines. */
+export function printBreakdown(b: Breakdown, log: (line: string) => void): void {
+  const row = (label: string, values: Readonly<Record<string, number>>, digits: number) =>
+    `${label.padEnd(30)} ${Object.entries(values)
+      .map(([name, value]) => `${name} ${value.toFixed(digits)}`)
+      .join("  ")}`;
+  const cpuTotal = Object.values(b.cpuMsPerCheckout).reduce((sum, ms) => sum + ms, 0);
+  log("");
+  log(`per checkout (${b.checkouts} checkouts, ${b.cpuCoresBusy.toFixed(2)} cores busy on average)`);
+  log(`${row("CPU ms", b.cpuMsPerCheckout, 2)}  total ${cpuTotal.toFixed(2)}`);
+  const exchanges = Object.values(b.requestsPerCheckout).reduce((sum, n) => sum + n, 0);
+  log(`${row("HTTP requests served", b.requestsPerCheckout, 2)}  total ${exchanges.toFixed(2)}`);
+  log(`${"durable commits (xids)".padEnd(30)} ${b.commitsPerCheckout.toFixed(2)}`);
+  log(row("pool wait ms per acquire", b.poolWaitMsPerAcquire, 3));
+}
+
+async function processCpuMs(pid: number | undefined): Promise<number> {
+  if (!pid) return 0;
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  // Fields after the command name (which may hold spaces) start at field 3; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND || 0;
+}
+
+async function postgresCpuMs(dataDir: string): Promise<number> {
+  const postmaster = Number((await readFile(join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]);
+  const pids = (await readdir("/proc")).filter((entry) => /^\d+$/.test(entry));
+  const stats = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/stat`, "utf8").catch(() => "")));
+  let total = 0;
+  for (const stat of stats) {
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const pid = Number(stat.slice(0, stat.indexOf(" ")));
+    if (pid !== postmaster && Number(fields[1]) !== postmaster) continue;
+    total += ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  }
+  return total;
+}
+
+interface ServiceCounters {
+  readonly requests: number;
+  readonly poolAcquires: number;
+  readonly poolWaitSeconds: number;
+}
+
+/** Sums the request histogram's counts (scrapes and probes left out) and the pool counters of one service. */
+async function readMetrics(url: string): Promise<ServiceCounters> {
+  const text = await (await fetch(url)).text();
+  let requests = 0;
+  let poolAcquires = 0;
+  let poolWaitSeconds = 0;
+  for (const line of text.split("\n")) {
+    const value = Number(line.slice(line.lastIndexOf(" ") + 1));
+    if (line.startsWith("http_request_duration_seconds_count{")) {
+      if (/route="\/(metrics|healthz|readyz)"/.test(line)) continue;
+      requests += value;
+    } else if (line.startsWith("db_pool_acquires_total")) poolAcquires += value;
+    else if (line.startsWith("db_pool_acquire_wait_seconds_total")) poolWaitSeconds += value;
+  }
+  return { requests, poolAcquires, poolWaitSeconds };
+}
+
+/** The next transaction id, read without taking one. */
+async function nextXid(adminUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ xid: string }>(
+      "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xid",
+    );
+    return Number(rows[0]?.xid ?? 0);
+  } finally {
+    await client.end();
+  }
+}
