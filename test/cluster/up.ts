@@ -1,10 +1,15 @@
-// npm run cluster:up — builds or reuses the binaries and starts the test cluster (test tier 2).
-import { consoleLogger, startCluster } from "./index.js";
+// npm run cluster:up [-- --real-node] — builds or reuses the binaries and starts the test cluster (test tier 2);
+// --real-node adds the real kubelet node (its pods pull from the local registry, which must hold the pause image).
+import { consoleLogger, defaultClusterConfig, startCluster } from "./index.js";
 import { formatDuration } from "./src/log.js";
+import { defaultRealNodeConfig } from "./src/real-node/config.js";
+
+const realNode = process.argv.slice(2).includes("--real-node");
 
 const started = Date.now();
 try {
-  const cluster = await startCluster({ logger: consoleLogger });
+  const config = { ...defaultClusterConfig(), ...(realNode ? { realNode: defaultRealNodeConfig() } : {}) };
+  const cluster = await startCluster({ config, logger: consoleLogger });
   const { timings, state } = cluster;
   process.stdout.write(
     [

@@ -21,9 +21,12 @@ import { run } from "./exec.js";
 import { probeHealth } from "./health.js";
 import { renderKubeconfig } from "./kubeconfig.js";
 import { consoleLogger, formatDuration, type Logger } from "./log.js";
+import type { NodeBinaries } from "./node-binaries.js";
+import { ensureNodeBinaries } from "./node-binaries.js";
 import { createFakeNodes, fakeNodesNotReady } from "./nodes.js";
 import { freePorts } from "./ports.js";
 import { isRunning, type StartedProcess, startProcess, stopProcess } from "./processes.js";
+import { type realNodeComponents, startRealNode, stopRealNode } from "./real-node/index.js";
 import { addBlackholeRoutes, removeBlackholeRoutes } from "./routes.js";
 import { type ClusterState, readState, writeState } from "./state.js";
 import { type NotYet, notYet, waitFor } from "./wait.js";
@@ -61,16 +64,20 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
 
   const began = Date.now();
   const { binaries, versions, built } = await ensureBinaries({ cacheDir: config.cacheDir, logger });
+  const node = config.realNode ? await ensureNodeBinaries({ cacheDir: config.cacheDir, logger }) : undefined;
   const binariesMs = Date.now() - began;
 
   const startBegan = Date.now();
   try {
-    const state = await startComponents(config, layout, binaries, versions, logger);
+    const state = await startComponents(config, layout, binaries, versions, logger, node?.binaries);
     const startMs = Date.now() - startBegan;
     logger.info(
       `cluster ready in ${formatDuration(startMs)} (binaries: ${built ? "built" : "cached"}, ${formatDuration(binariesMs)})`,
     );
-    return { ...handle(state, binaries.kubectl), timings: { binariesMs, startMs, built } };
+    return {
+      ...handle(state, binaries.kubectl),
+      timings: { binariesMs, startMs, built: built || (node?.built ?? false) },
+    };
   } catch (error) {
     logger.info("start failed; stopping what was started");
     await (existsSync(layout.stateFile)
@@ -89,6 +96,7 @@ async function startComponents(
   binaries: Binaries,
   versions: Versions,
   logger: Logger,
+  nodeBinaries?: NodeBinaries,
 ): Promise<ClusterState> {
   await Promise.all([layout.logDir, layout.etcdDataDir].map((dir) => mkdir(dir, { recursive: true, mode: 0o700 })));
   const [certs, portList] = await Promise.all([
@@ -136,8 +144,13 @@ async function startComponents(
     return saving;
   };
   await save();
-  const start = async (name: (typeof componentNames)[number], bin: string, args: string[]): Promise<StartedProcess> => {
-    const started = startProcess(name, bin, args, join(layout.logDir, `${name}.log`));
+  const start = async (
+    name: (typeof componentNames)[number] | (typeof realNodeComponents)[number],
+    bin: string,
+    args: string[],
+    env: Record<string, string> = {},
+  ): Promise<StartedProcess> => {
+    const started = startProcess(name, bin, args, join(layout.logDir, `${name}.log`), env);
     state = { ...state, processes: [...state.processes, started.record] };
     await save();
     return started;
@@ -216,6 +229,29 @@ async function startComponents(
       : notYet(`HTTP ${response.status}`);
   });
   logger.info(`${config.nodeCount} fake nodes are Ready`);
+
+  if (config.realNode && nodeBinaries) {
+    const realNode = await startRealNode(
+      {
+        runDir: layout.runDir,
+        server,
+        kubeconfig: layout.kubeconfig,
+        certs,
+        binaries: nodeBinaries,
+        logger,
+        start,
+        recordNetwork: async (network) => {
+          state = { ...state, realNode: { network } };
+          await save();
+        },
+        until: (exits, what, probe, timeoutMs) => until([...all, ...exits], what, probe, timeoutMs),
+        apiGet: (path) => client.get(path),
+      },
+      config.realNode,
+    );
+    state = { ...state, realNode };
+    await save();
+  }
   return state;
 }
 /** Stops every process of the run directory, removes its blackhole routes and deletes the directory. */
@@ -237,6 +273,7 @@ export async function stopCluster(options: ClusterOptions & { readonly keepRunDi
   // Clients of the apiserver first, then the apiserver, then its storage.
   const byName = (names: string[]) => names.flatMap((name) => state.processes.filter((p) => p.name === name));
   const stopped = (p: { name: string }, result: string) => logger.info(`${p.name}: ${result}`);
+  if (state.realNode) await stopRealNode(layout.runDir, state.processes, state.realNode, logger);
   const clients = byName(["kwok", "kube-scheduler", "kube-controller-manager"]);
   await Promise.all(clients.map(async (p) => stopped(p, await stopProcess(p))));
   for (const p of byName(["kube-apiserver", "etcd"])) stopped(p, await stopProcess(p));
@@ -293,6 +330,7 @@ async function clearStaleRunDir(layout: Layout, logger: Logger): Promise<void> {
     );
   }
   logger.info(`clearing the leftovers of a stopped cluster in ${layout.runDir}`);
+  if (state.realNode) await stopRealNode(layout.runDir, state.processes, state.realNode, logger);
   await removeBlackholeRoutes(state.routes);
   await rm(layout.runDir, { recursive: true, force: true });
 }

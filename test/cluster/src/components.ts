@@ -99,6 +99,10 @@ export function apiserverArgs(config: ClusterConfig, certs: Certificates, ports:
     "--authorization-mode=Node,RBAC",
     "--allow-privileged=true",
     "--profiling=false",
+    // The API server calls kubelets (logs, exec, port-forward) as the admin; a real node's kubelet checks the
+    // certificate against the cluster CA and asks the API server whether the admin may.
+    `--kubelet-client-certificate=${certs.adminCert}`,
+    `--kubelet-client-key=${certs.adminKey}`,
   ];
 }
 

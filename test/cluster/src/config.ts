@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { RealNodeConfig } from "./real-node/config.js";
 
 /** Where the cluster's sources live: the Go wrapper modules and the kwok stages. */
 export const clusterSourceDir = fileURLToPath(new URL("..", import.meta.url));
@@ -23,6 +24,8 @@ export interface ClusterConfig {
   readonly nodeCount: number;
   /** Allocatable resources of each fake node. */
   readonly nodeResources: { readonly cpu: string; readonly memory: string; readonly pods: string };
+  /** One real node (kubelet, containerd, kube-proxy, CoreDNS, Prometheus) besides the fake ones; none when left out. */
+  readonly realNode?: RealNodeConfig;
 }
 
 /** The default cluster, with the run and cache directories taken from the environment. */

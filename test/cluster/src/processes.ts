@@ -20,11 +20,20 @@ export interface StartedProcess {
   readonly exited: Promise<never>;
 }
 
-/** Starts `bin` detached from this process (it outlives `up`), with its output appended to `logFile`. */
-export function startProcess(name: string, bin: string, args: readonly string[], logFile: string): StartedProcess {
+/**
+ * Starts `bin` detached from this process (it outlives `up`), with its output appended to `logFile`; `env` is merged
+ * over this process's environment.
+ */
+export function startProcess(
+  name: string,
+  bin: string,
+  args: readonly string[],
+  logFile: string,
+  env: Readonly<Record<string, string>> = {},
+): StartedProcess {
   const fd = openSync(logFile, "a");
   try {
-    const child = spawn(bin, args, { detached: true, stdio: ["ignore", fd, fd] });
+    const child = spawn(bin, args, { detached: true, stdio: ["ignore", fd, fd], env: { ...process.env, ...env } });
     if (child.pid === undefined) throw new ClusterError("start", `could not start ${name} (${bin})`, { logFile });
     const record: ProcessRecord = { name, pid: child.pid, bin, logFile };
     const exited = new Promise<never>((_, reject) => {

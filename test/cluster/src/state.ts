@@ -4,6 +4,8 @@ import type { Versions } from "./binaries.js";
 import type { Ports } from "./components.js";
 import { ClusterError } from "./errors.js";
 import type { ProcessRecord } from "./processes.js";
+import type { RealNodeState } from "./real-node/index.js";
+import type { PodNetworkChanges } from "./real-node/network.js";
 
 /** What `up` leaves in the run directory for `down`, tests and people. */
 export interface ClusterState {
@@ -19,6 +21,8 @@ export interface ClusterState {
   /** In start order; `down` stops them in reverse. */
   readonly processes: readonly ProcessRecord[];
   readonly startedAt: string;
+  /** The real node, once started; `network` alone while it is starting, so a failed start can be undone. */
+  readonly realNode?: RealNodeState | { readonly network: PodNetworkChanges };
 }
 
 /** Writes the state atomically, so `down` never reads half a file. */
