@@ -1,7 +1,7 @@
 import type { PhaseResult } from "./load.js";
 
 const MB = 1024 * 1024;
-const TARGETS = { catalogVsA: 0.5, checkoutVsB: 0.15, rssMb: 200 };
+const TARGETS = { catalogVsA: 0.5, checkoutVsB: 0.15, checkoutP99Ms: 250, rssMb: 150 };
 
 /** Prints the phases, their ratios to the baselines and the targets; returns true when a target was missed. */
 export function printReport(
@@ -35,6 +35,11 @@ export function printReport(
       what: `checkouts / baseline B = ${checkoutRatio.toFixed(2)}×`,
       ok: checkoutRatio >= TARGETS.checkoutVsB,
       target: `≥ ${TARGETS.checkoutVsB}×`,
+    },
+    {
+      what: `checkout p99 = ${checkout.p99Ms.toFixed(0)} ms`,
+      ok: checkout.p99Ms <= TARGETS.checkoutP99Ms,
+      target: `≤ ${TARGETS.checkoutP99Ms} ms`,
     },
     { what: `checkout failures = ${checkout.failures}`, ok: checkout.failures === 0, target: "0" },
     ...rssRows.map((r) => ({

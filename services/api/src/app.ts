@@ -9,7 +9,7 @@ import { createOrderRepository } from "./repositories/orders.js";
 import { createProductRepository } from "./repositories/products.js";
 import { registerCartRoutes } from "./routes/carts.js";
 import { registerOrderRoutes } from "./routes/orders.js";
-import { registerProductRoutes } from "./routes/products.js";
+import { registerProductRoutes, serialiseCatalogPage } from "./routes/products.js";
 import { createShopMetrics } from "./shop-metrics.js";
 
 // Resolves to services/api/migrations from both src/ and dist/.
@@ -32,10 +32,15 @@ export async function buildApp(config: Config, { logger }: { logger: Logger }): 
     });
     app.addHook("onClose", () => pool.end());
     instrumentPool(pool, app.metrics);
-    const catalogPages = cacheCatalogPages(products, { ttlMs: config.CATALOG_CACHE_TTL_MS, maxEntries: 1000 });
+    const catalogPages = cacheCatalogPages(serialiseCatalogPage(products), {
+      ttlMs: config.CATALOG_CACHE_TTL_MS,
+      maxEntries: 1000,
+    });
     registerProductRoutes(app, products, catalogPages);
     registerCartRoutes(app, createCartRepository(pool));
-    registerOrderRoutes(app, createOrderRepository(pool), createShopMetrics(app.metrics));
+    registerOrderRoutes(app, createOrderRepository(pool), createShopMetrics(app.metrics), {
+      onStockChange: () => catalogPages.invalidate(),
+    });
     return app;
   } catch (error) {
     await pool.end();

@@ -36,6 +36,17 @@ describe("catalog page cache", () => {
     expect(counting.calls()).toBe(3);
   });
 
+  it("forgets every page when told the stock changed, before the ttl runs out", async () => {
+    const counting = countingSource();
+    const pages = cacheCatalogPages(counting.source, { ttlMs: 60_000, maxEntries: 10, now: () => 0 });
+    await pages.list({ limit: 20, offset: 0 });
+    await pages.list({ limit: 20, offset: 0 });
+    expect(counting.calls()).toBe(1);
+    pages.invalidate();
+    await pages.list({ limit: 20, offset: 0 });
+    expect(counting.calls()).toBe(2);
+  });
+
   it("does not remember a failed query, keeps at most maxEntries pages, and is off with a zero ttl", async () => {
     const counting = countingSource();
     const pages = cacheCatalogPages(counting.source, { ttlMs: 1000, maxEntries: 2 });

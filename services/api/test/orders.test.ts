@@ -27,6 +27,19 @@ describe("orders", () => {
     await db.end();
   });
 
+  it("shows a reservation and its release on the cached catalog page at once, not a ttl later", async () => {
+    const sku = await product(7);
+    const stockListed = async () => {
+      const page = (await app.inject(`/products?limit=100&q=${sku}`)).json();
+      return page.items.find((item: { sku: string }) => item.sku === sku)?.stock;
+    };
+    expect(await stockListed()).toBe(7);
+    const order = (await placeOrder(await cartWith(app, [{ sku, quantity: 3 }]), "chk-cache-1")).json();
+    expect(await stockListed()).toBe(4);
+    await transition(order.id, { to: "payment_failed", reason: "card_declined" });
+    expect(await stockListed()).toBe(7);
+  });
+
   it("reserves the stock of every line and snapshots prices", async () => {
     const [a, b] = [await product(10, 1250), await product(5, 399)];
     const cartId = await cartWith(app, [

@@ -31,11 +31,12 @@ class CheckoutAlreadyOrdered extends Error {}
  * At most one order per checkout id: a repeat (or a concurrent twin) gets the existing order back.
  */
 export async function placeOrder(pool: Pool, cartId: string, checkoutId: string): Promise<Placement> {
-  const earlier = await findOrderIdByCheckout(pool, checkoutId);
-  if (earlier) return { order: await readExistingOrder(pool, earlier), created: false };
   try {
-    const placed = await withTransaction(pool, (client) => placeInTransaction(client, cartId, checkoutId));
-    return { order: await readExistingOrder(pool, placed.orderId), created: placed.created };
+    // A repeat finds its order under the cart lock (the twin check below); the order is read on the same connection.
+    return await withTransaction(pool, async (client) => {
+      const placed = await placeInTransaction(client, cartId, checkoutId);
+      return { order: await readExistingOrder(client, placed.orderId), created: placed.created };
+    });
   } catch (error) {
     if (!(error instanceof CheckoutAlreadyOrdered)) throw error;
     const winner = await findOrderIdByCheckout(pool, checkoutId);
@@ -69,23 +70,24 @@ async function placeInTransaction(client: PoolClient, cartId: string, checkoutId
   const orderId = inserted.rows[0]?.id;
   if (!orderId) throw new CheckoutAlreadyOrdered();
 
-  await client.query(
-    `INSERT INTO order_items (order_id, product_id, sku, name, unit_price_minor, quantity)
-     SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::int[])`,
-    [
+  // Lines, history and the cart's new status in one statement: three writes, one round trip.
+  await client.query({
+    name: "api-order-placed",
+    text: `WITH items AS (
+             INSERT INTO order_items (order_id, product_id, sku, name, unit_price_minor, quantity)
+             SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::int[])),
+           history AS (INSERT INTO order_status_history (order_id, status, reason) VALUES ($1, 'pending', 'order placed'))
+           UPDATE carts SET status = 'ordered', updated_at = now() WHERE id = $7`,
+    values: [
       orderId,
       reserved.map((l) => l.product_id),
       reserved.map((l) => l.sku),
       reserved.map((l) => l.name),
       reserved.map((l) => l.price_minor),
       reserved.map((l) => l.quantity),
+      cartId,
     ],
-  );
-  await client.query("INSERT INTO order_status_history (order_id, status, reason) VALUES ($1, 'pending', $2)", [
-    orderId,
-    "order placed",
-  ]);
-  await client.query("UPDATE carts SET status = 'ordered', updated_at = now() WHERE id = $1", [cartId]);
+  });
   return { orderId, created: true };
 }
 

@@ -22,24 +22,27 @@ export function formatOrderNumber(number: string | number): string {
   return `ORD-${String(number).padStart(6, "0")}`;
 }
 
+// One round trip: the lines and the history come along as JSON arrays. `at_ms` is truncated to milliseconds as a
+// JavaScript Date would truncate it. A named statement, so each connection plans it once.
+const READ_ORDER = {
+  name: "api-read-order",
+  text: `SELECT o.id, o.number, o.status, o.cart_id, o.checkout_id, o.currency, o.total_minor, o.payment_id, o.created_at,
+    (SELECT coalesce(json_agg(json_build_object('sku', sku, 'name', name, 'unit_price_minor', unit_price_minor::text,
+        'quantity', quantity) ORDER BY sku), '[]') FROM order_items WHERE order_id = o.id) AS items,
+    (SELECT coalesce(json_agg(json_build_object('status', status, 'reason', reason,
+        'at_ms', floor(extract(epoch FROM at) * 1000)) ORDER BY id), '[]')
+       FROM order_status_history WHERE order_id = o.id) AS history
+  FROM orders o WHERE o.id = $1`,
+};
+
 /** The order with its lines and history, or undefined. */
 export async function readOrder(db: Db, orderId: string): Promise<Order | undefined> {
   const order = (
-    await db.query<OrderRow>(
-      `SELECT id, number, status, cart_id, checkout_id, currency, total_minor, payment_id, created_at
-       FROM orders WHERE id = $1`,
-      [orderId],
-    )
+    await db.query<
+      OrderRow & { items: LineRow[]; history: { status: OrderStatus; reason: string | null; at_ms: number }[] }
+    >({ ...READ_ORDER, values: [orderId] })
   ).rows[0];
   if (!order) return undefined;
-  const items = await db.query<LineRow>(
-    "SELECT sku, name, unit_price_minor, quantity FROM order_items WHERE order_id = $1 ORDER BY sku",
-    [orderId],
-  );
-  const history = await db.query<{ status: OrderStatus; reason: string | null; at: Date }>(
-    "SELECT status, reason, at FROM order_status_history WHERE order_id = $1 ORDER BY id",
-    [orderId],
-  );
   return {
     id: order.id,
     number: formatOrderNumber(order.number),
@@ -48,9 +51,9 @@ export async function readOrder(db: Db, orderId: string): Promise<Order | undefi
     checkoutId: order.checkout_id,
     currency: order.currency,
     totalMinor: Number(order.total_minor),
-    items: items.rows.map(toLine),
+    items: order.items.map(toLine),
     paymentId: order.payment_id,
-    history: history.rows.map((h) => ({ status: h.status, reason: h.reason, at: h.at.toISOString() })),
+    history: order.history.map((h) => ({ status: h.status, reason: h.reason, at: new Date(h.at_ms).toISOString() })),
     createdAt: order.created_at.toISOString(),
   };
 }

@@ -41,7 +41,11 @@ export async function transitionOrder(
   request: TransitionRequest,
 ): Promise<TransitionOutcome> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const current = await pool.query<{ status: OrderStatus }>("SELECT status FROM orders WHERE id = $1", [orderId]);
+    const current = await pool.query<{ status: OrderStatus }>({
+      name: "api-order-status",
+      text: "SELECT status FROM orders WHERE id = $1",
+      values: [orderId],
+    });
     const from = current.rows[0]?.status;
     if (!from) throw orderNotFound(orderId);
     if (from === request.to) return unchanged(pool, orderId);
@@ -65,20 +69,15 @@ async function moveIfStill(
   from: OrderStatus,
   request: TransitionRequest,
 ): Promise<number | undefined> {
+  if (!RELEASES_STOCK.has(request.to)) {
+    // Nothing to give back: the move and its history line are one statement, so no transaction is opened for them.
+    const moved = await pool.query<{ cart_id: string }>({ ...MOVE, values: moveValues(orderId, from, request) });
+    return moved.rows[0] ? 0 : undefined;
+  }
   return withTransaction(pool, async (client) => {
-    const moved = await client.query<{ cart_id: string }>(
-      `UPDATE orders SET status = $3, payment_id = COALESCE($4, payment_id), updated_at = now()
-       WHERE id = $1 AND status = $2 RETURNING cart_id`,
-      [orderId, from, request.to, request.paymentId ?? null],
-    );
+    const moved = await client.query<{ cart_id: string }>({ ...MOVE, values: moveValues(orderId, from, request) });
     const cartId = moved.rows[0]?.cart_id;
     if (!cartId) return undefined;
-    await client.query("INSERT INTO order_status_history (order_id, status, reason) VALUES ($1, $2, $3)", [
-      orderId,
-      request.to,
-      request.reason ?? null,
-    ]);
-    if (!RELEASES_STOCK.has(request.to)) return 0;
     const released = await client.query<{ quantity: number }>(
       `UPDATE products p SET stock = p.stock + oi.quantity
        FROM order_items oi WHERE oi.order_id = $1 AND p.id = oi.product_id
@@ -88,4 +87,18 @@ async function moveIfStill(
     await client.query("UPDATE carts SET status = 'open', updated_at = now() WHERE id = $1", [cartId]);
     return released.rows.reduce((sum, row) => sum + row.quantity, 0);
   });
+}
+
+/** Moves the order if it is still in `from` and records the move in its history, as one statement. */
+const MOVE = {
+  name: "api-order-move",
+  text: `WITH moved AS (
+           UPDATE orders SET status = $3, payment_id = COALESCE($4, payment_id), updated_at = now()
+           WHERE id = $1 AND status = $2 RETURNING id, cart_id),
+         history AS (INSERT INTO order_status_history (order_id, status, reason) SELECT id, $3, $5 FROM moved)
+         SELECT cart_id FROM moved`,
+};
+
+function moveValues(orderId: string, from: OrderStatus, request: TransitionRequest) {
+  return [orderId, from, request.to, request.paymentId ?? null, request.reason ?? null];
 }

@@ -8,7 +8,12 @@ import { createOrderBodySchema, orderListQuerySchema, transitionBodySchema } fro
 import type { ShopMetrics } from "../shop-metrics.js";
 
 /** Order routes: place (checkout only), read, find by checkout, move through states. */
-export function registerOrderRoutes(app: ServiceApp, orders: OrderRepository, metrics: ShopMetrics): void {
+export function registerOrderRoutes(
+  app: ServiceApp,
+  orders: OrderRepository,
+  metrics: ShopMetrics,
+  events: { readonly onStockChange: () => void } = { onStockChange: () => undefined },
+): void {
   const tags = ["orders"];
 
   app.post(
@@ -24,6 +29,7 @@ export function registerOrderRoutes(app: ServiceApp, orders: OrderRepository, me
       try {
         const { order, created } = await orders.place(request.body.cartId, request.body.checkoutId);
         if (created) {
+          events.onStockChange();
           metrics.ordersTotal.inc({ status: "pending" });
           metrics.stockReservationsTotal.inc({ outcome: "reserved" });
         }
@@ -73,7 +79,10 @@ export function registerOrderRoutes(app: ServiceApp, orders: OrderRepository, me
       const outcome = await orders.transition(request.params.id, request.body);
       if (outcome.changed) {
         metrics.ordersTotal.inc({ status: outcome.order.status });
-        if (outcome.unitsReleased > 0) metrics.stockReservationsTotal.inc({ outcome: "released" });
+        if (outcome.unitsReleased > 0) {
+          events.onStockChange();
+          metrics.stockReservationsTotal.inc({ outcome: "released" });
+        }
       }
       return outcome.order;
     },

@@ -6,11 +6,24 @@ import type { ProductRepository } from "../repositories/products.js";
 import { skuSchema } from "../schemas/common.js";
 import { productListQuerySchema, productPageSchema, productSchema } from "../schemas/product.js";
 
+/**
+ * A catalog page as the JSON `GET /products` answers, checked and shaped by the route's own response schema. Cached
+ * pages are kept in this form, so a page is validated and serialised once per query, not once per request.
+ */
+export function serialiseCatalogPage(products: ProductRepository): CatalogPageSource<string> {
+  return {
+    async list(page) {
+      const found = await products.list(page);
+      return JSON.stringify(productPageSchema.parse({ ...found, limit: page.limit, offset: page.offset }));
+    },
+  };
+}
+
 /** `GET /products` and `GET /products/:sku`. */
 export function registerProductRoutes(
   app: ServiceApp,
   products: ProductRepository,
-  catalogPages: CatalogPageSource<Awaited<ReturnType<ProductRepository["list"]>>>,
+  catalogPages: CatalogPageSource<string>,
 ): void {
   app.get(
     "/products",
@@ -21,10 +34,14 @@ export function registerProductRoutes(
         response: { 200: productPageSchema, ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { limit, offset, q } = request.query;
-      const page = await catalogPages.list({ limit, offset, q: q || undefined });
-      return { ...page, limit, offset };
+      const json = await catalogPages.list({ limit, offset, q: q || undefined });
+      // Already serialised through productPageSchema by serialiseCatalogPage.
+      return reply
+        .type("application/json; charset=utf-8")
+        .serializer((payload) => payload as string)
+        .send(json as never);
     },
   );
 

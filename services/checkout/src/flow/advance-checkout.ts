@@ -160,7 +160,9 @@ export function createCheckoutDriver(deps: CheckoutDriverDeps) {
 
   async function settle(checkout: Checkout, order: Order, payment: Payment, ctx: AdvanceContext) {
     const decision = decidePayment(payment);
-    const withPayment = await checkouts.update(checkout.id, { paymentId: decision.paymentId });
+    // The payment id is saved by whichever write ends this drive (finish writes the checkout's paymentId), not by a
+    // write of its own: payments keeps the payment under the checkout's key, so nothing is lost if the drive dies here.
+    const withPayment: Checkout = { ...checkout, paymentId: decision.paymentId };
     switch (decision.kind) {
       case "mark_paid":
         return markPaid(withPayment, order, decision.paymentId, ctx);
@@ -244,7 +246,8 @@ export function createCheckoutDriver(deps: CheckoutDriverDeps) {
   }
 
   async function finish(checkout: Checkout, outcome: Outcome, changes: CheckoutChanges): Promise<AdvanceResult> {
-    return { checkout: await checkouts.finish(checkout.id, changes), outcome };
+    const paymentId = checkout.paymentId ?? undefined;
+    return { checkout: await checkouts.finish(checkout.id, { paymentId, ...changes }), outcome };
   }
 
   return { advance };

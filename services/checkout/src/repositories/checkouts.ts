@@ -59,7 +59,7 @@ const UNFINISHED = "status IN ('in_progress', 'pending_payment')";
 /** All SQL of the checkouts table. Leases are measured on the database clock so every instance agrees. */
 export function createCheckoutRepository(pool: Pool) {
   const one = async (sql: string, values: unknown[]): Promise<Checkout | null> => {
-    const { rows } = await pool.query(sql, values);
+    const { rows } = await pool.query({ name: statementName(sql), text: sql, values });
     return rows[0] ? toCheckout(rows[0]) : null;
   };
 
@@ -147,12 +147,25 @@ async function write(pool: Pool, id: string, changes: CheckoutChanges, release: 
     sets.push(`response_status = $${values.length - 1}`, `response_body = $${values.length}::jsonb`);
   }
   if (release) sets.push("locked_until = NULL");
-  const { rows } = await pool.query(
-    `UPDATE checkouts SET ${sets.join(", ")} WHERE id = $1 RETURNING ${SELECT}`,
-    values,
-  );
+  const text = `UPDATE checkouts SET ${sets.join(", ")} WHERE id = $1 RETURNING ${SELECT}`;
+  const { rows } = await pool.query({ name: statementName(text), text, values });
   if (!rows[0]) throw new Error(`checkout ${id} vanished`);
   return toCheckout(rows[0]);
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * A name per distinct statement text, so each connection parses and plans it once. The texts are this file's own
+ * (a write's text depends only on which fields it sets), so the map stays small.
+ */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `checkout-${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 function toCheckout(row: Record<string, unknown>): Checkout {

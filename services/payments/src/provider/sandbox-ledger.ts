@@ -30,10 +30,11 @@ export function createSandboxLedger(db: Pool): SandboxLedger {
 
   return {
     async record(request, outcome) {
-      await db.query(
-        `INSERT INTO sandbox_provider_charges (payment_id, outcome, decline_code, amount_minor, currency, reference)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (payment_id) DO NOTHING`,
-        [
+      const inserted = await db.query<LedgerRow>({
+        name: "sandbox-record",
+        text: `INSERT INTO sandbox_provider_charges (payment_id, outcome, decline_code, amount_minor, currency, reference)
+               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (payment_id) DO NOTHING RETURNING outcome, decline_code`,
+        values: [
           request.paymentId,
           outcome.status,
           outcome.status === "declined" ? outcome.declineCode : null,
@@ -41,8 +42,9 @@ export function createSandboxLedger(db: Pool): SandboxLedger {
           request.currency,
           request.reference,
         ],
-      );
-      const row = await read(request.paymentId);
+      });
+      // A first charge gets its own row back; a repeat (or a closed key) reads the row that was there first.
+      const row = inserted.rows[0] ?? (await read(request.paymentId));
       if (row.outcome === "closed") throw new ChargeKeyClosedError(request.paymentId);
       return toOutcome(row);
     },

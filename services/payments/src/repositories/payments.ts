@@ -45,13 +45,14 @@ export function createPaymentsRepository(db: Queryable) {
   return {
     /** Inserts a payment as `processing`; null when the key is already taken (by a payment or a void). */
     async insertProcessing(payment: NewPayment): Promise<Payment | null> {
-      const { rows } = await db.query<PaymentRow>(
-        `INSERT INTO payments (idempotency_key, request_fingerprint, status, amount_minor, currency, reference,
+      const { rows } = await db.query<PaymentRow>({
+        name: "payments-insert-processing",
+        text: `INSERT INTO payments (idempotency_key, request_fingerprint, status, amount_minor, currency, reference,
            card_token, card_brand, card_last4, exp_month, exp_year)
          VALUES ($1, $2, 'processing', $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (idempotency_key) DO NOTHING
          RETURNING ${COLUMNS}`,
-        [
+        values: [
           payment.idempotencyKey,
           payment.fingerprint,
           payment.amountMinor,
@@ -63,18 +64,19 @@ export function createPaymentsRepository(db: Queryable) {
           payment.card.expMonth,
           payment.card.expYear,
         ],
-      );
+      });
       return rows[0] ? toPayment(rows[0]) : null;
     },
 
     /** Records the provider's final answer for a payment that is still processing. */
     async complete(id: string, outcome: ChargeOutcome): Promise<Payment | null> {
-      const { rows } = await db.query<PaymentRow>(
-        `UPDATE payments SET status = $2, decline_code = $3, updated_at = now()
-         WHERE id = $1 AND status = 'processing'
-         RETURNING ${COLUMNS}`,
-        [id, outcome.status, outcome.status === "declined" ? outcome.declineCode : null],
-      );
+      const { rows } = await db.query<PaymentRow>({
+        name: "payments-complete",
+        text: `UPDATE payments SET status = $2, decline_code = $3, updated_at = now()
+               WHERE id = $1 AND status = 'processing'
+               RETURNING ${COLUMNS}`,
+        values: [id, outcome.status, outcome.status === "declined" ? outcome.declineCode : null],
+      });
       return rows[0] ? toPayment(rows[0]) : null;
     },
 
