@@ -99,19 +99,17 @@ async function startComponents(
   nodeBinaries?: NodeBinaries,
 ): Promise<ClusterState> {
   await Promise.all([layout.logDir, layout.etcdDataDir].map((dir) => mkdir(dir, { recursive: true, mode: 0o700 })));
-  const [certs, portList] = await Promise.all([
+  const [certs, ports] = await Promise.all([
     generateCertificates({ dir: layout.pkiDir, apiserverIps: [firstServiceIp(config.serviceCidr)] }),
-    freePorts(6),
+    freePorts([
+      "etcdClient",
+      "etcdPeer",
+      "apiserver",
+      "controllerManager",
+      "scheduler",
+      "kwok",
+    ]) satisfies Promise<Ports>,
   ]);
-  const [etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok] = portList as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const ports: Ports = { etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok };
   const server = `https://127.0.0.1:${ports.apiserver}`;
   await writeFile(
     layout.kubeconfig,

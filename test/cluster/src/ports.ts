@@ -1,10 +1,10 @@
 import { createServer } from "node:net";
 
-/** Asks the kernel for `count` distinct free TCP ports on 127.0.0.1. */
-export async function freePorts(count: number): Promise<number[]> {
+/** Asks the kernel for one distinct free TCP port on 127.0.0.1 per name. */
+export async function freePorts<const Name extends string>(names: readonly Name[]): Promise<Record<Name, number>> {
   const servers = await Promise.all(
     Array.from(
-      { length: count },
+      { length: names.length },
       () =>
         new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
           const server = createServer();
@@ -19,7 +19,7 @@ export async function freePorts(count: number): Promise<number[]> {
     return address.port;
   });
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
+  return Object.fromEntries(names.map((name, index) => [name, ports[index]])) as Record<Name, number>;
 }
 
 /** Whether a listener could bind `host:port` now (a killed process's listening socket can outlive it briefly). */

@@ -92,14 +92,14 @@ export async function startRealNode(ctx: RealNodeContext, config: RealNodeConfig
   const network = await setUpPodNetwork(config);
   await ctx.recordNetwork(network);
 
-  const [kubeletApi, kubeletHealthz, proxyHealthz, proxyMetrics, dnsHealth, dnsReady] = (await freePorts(6)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const { kubeletApi, kubeletHealthz, proxyHealthz, proxyMetrics, dnsHealth, dnsReady } = await freePorts([
+    "kubeletApi",
+    "kubeletHealthz",
+    "proxyHealthz",
+    "proxyMetrics",
+    "dnsHealth",
+    "dnsReady",
+  ]);
 
   await writeContainerdFiles(config, layout, binaries.runc);
   // containerd finds its shim on PATH.
