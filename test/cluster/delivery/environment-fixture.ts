@@ -37,7 +37,7 @@ export interface TestEnvironment {
 export function testEnvironment(
   prefix: string,
   envs: readonly string[],
-  options: { progressDeadlineSeconds?: number; scheduling?: Record<string, unknown> } = {},
+  options: { progressDeadlineSeconds?: number } = {},
 ): TestEnvironment {
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const kubeconfigFile = join(dir, "kubeconfig");
@@ -50,8 +50,6 @@ export function testEnvironment(
     if (options.progressDeadlineSeconds !== undefined) {
       doc.setIn(["environments", env, "rollout", "progressDeadlineSeconds"], options.progressDeadlineSeconds);
     }
-    if (options.scheduling !== undefined)
-      doc.setIn(["environments", env, "scheduling"], doc.createNode(options.scheduling));
   }
   const configFile = join(dir, "pipeline.yaml");
   writeFileSync(configFile, doc.toString());
