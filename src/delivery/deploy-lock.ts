@@ -3,7 +3,7 @@ import "./node-compat.js";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { CoordinationV1Api, type V1Lease } from "@kubernetes/client-node";
-import { DeliveryError } from "./delivery-errors.js";
+import { DeployLockLostError, DeployLockTimeoutError } from "./errors.js";
 import {
   isNotFound,
   type KubeOptions,
@@ -27,33 +27,6 @@ export interface DeployLockOptions extends KubeOptions {
   waitTimeoutMs?: number;
   /** Poll interval while waiting (default 500 ms). */
   pollMs?: number;
-}
-
-/** Another deploy held the lock for longer than we were willing to wait. */
-export class DeployLockTimeoutError extends DeliveryError {
-  override readonly name = "DeployLockTimeoutError";
-  constructor(
-    readonly namespace: string,
-    readonly holder: string,
-    readonly heldSince: string | undefined,
-    readonly waitedMs: number,
-  ) {
-    super(
-      `another deploy to namespace ${namespace} is running (lock Lease ${namespace}/${DEPLOY_LOCK_NAME} held by "${holder}"${heldSince ? ` since ${heldSince}` : ""}); waited ${Math.round(waitedMs / 1000)}s: retry when it has finished, or delete the Lease if that deploy is dead`,
-    );
-  }
-}
-
-/** The lock was taken away from us (we failed to renew it in time and someone took it over). */
-export class DeployLockLostError extends DeliveryError {
-  override readonly name = "DeployLockLostError";
-  constructor(
-    readonly namespace: string,
-    readonly holder: string,
-    readonly detail: string,
-  ) {
-    super(`lost the deploy lock of namespace ${namespace} (held as "${holder}"): ${detail}; stopping this deploy`);
-  }
 }
 
 export interface DeployLock {
@@ -99,6 +72,7 @@ export async function acquireDeployLock(options: DeployLockOptions): Promise<Dep
     if (waited >= waitTimeoutMs) {
       throw new DeployLockTimeoutError(
         namespace,
+        DEPLOY_LOCK_NAME,
         current?.spec?.holderIdentity ?? "unknown",
         isoOf(current?.spec?.acquireTime),
         waited,

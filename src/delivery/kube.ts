@@ -8,7 +8,7 @@ import {
   KubeApiError,
   KubeconfigInvalidError,
   KubeconfigNotFoundError,
-} from "./delivery-errors.js";
+} from "./errors.js";
 
 /** Minimal logger; pino and console both fit. */
 export interface Logger {

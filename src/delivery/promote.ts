@@ -2,20 +2,9 @@
 import "./node-compat.js";
 import { AppsV1Api, type V1Deployment } from "@kubernetes/client-node";
 import type { EnvironmentName, PipelineConfig } from "../config/index.js";
-import { DeliveryError } from "./delivery-errors.js";
+import { PromotionError } from "./errors.js";
 import { isNotFound, type KubeOptions, toDeliveryError } from "./kube.js";
 import { assertEnvironment, parseRelease, type ReleaseInput } from "./manifests/index.js";
-
-/** A promotion that must not happen; one line that names both environments or the service at fault. */
-export class PromotionError extends DeliveryError {
-  override readonly name = "PromotionError";
-  constructor(
-    readonly reason: "not_promoted_from" | "not_deployed" | "not_pinned" | "no_container",
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const PINNED = /@sha256:[0-9a-f]{64}$/;
 

@@ -4,8 +4,8 @@ import "./node-compat.js";
 import { CoreV1Api, type V1ConfigMap, type V1Deployment } from "@kubernetes/client-node";
 import type { PipelineConfig } from "../config/index.js";
 import { applyObjects, ensureNamespace } from "./apply.js";
-import { DeliveryError, DeployRolledBackError } from "./delivery-errors.js";
 import { acquireDeployLock } from "./deploy-lock.js";
+import { DeployRolledBackError, ReleaseFailedError } from "./errors.js";
 import {
   isNotFound,
   type KubeOptions,
@@ -88,25 +88,6 @@ export interface DeployReleaseResult {
   release: ReleaseRecord;
   /** Services whose Deployment got a new revision. */
   changed: string[];
-}
-
-/** A release failed at one service; it and the services this release had already changed were rolled back. */
-export class ReleaseFailedError extends DeliveryError {
-  override readonly name = "ReleaseFailedError";
-  constructor(
-    readonly env: string,
-    readonly namespace: string,
-    readonly releaseId: string,
-    readonly failedService: string,
-    /** Services rolled back because of the failure, the failed one first, then newest change first. */
-    readonly rolledBack: readonly string[],
-    readonly detail: string,
-    readonly rollbackFailures: readonly string[] = [],
-  ) {
-    super(
-      `release ${releaseId} to ${env} (${namespace}) failed at ${failedService}: ${detail}; rolled back: ${rolledBack.length ? rolledBack.join(", ") : "none"}${rollbackFailures.length ? `; could NOT roll back: ${rollbackFailures.join("; ")}` : ""}`,
-    );
-  }
 }
 
 /** Deploy a release to `env`, serialised by the namespace's deploy Lease. */

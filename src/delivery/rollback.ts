@@ -20,7 +20,7 @@ import {
   RolloutFailedError,
   RolloutTimeoutError,
   VerificationFailedError,
-} from "./delivery-errors.js";
+} from "./errors.js";
 import { isNotFound, readDeploymentIfExists, silentLogger, systemClock, withOutageRetry } from "./kube.js";
 import { REVISION_ANNOTATION, revisionOf, type WaitForRolloutOptions, waitForRollout } from "./rollout-status.js";
 

@@ -1,7 +1,7 @@
 // Waiting for a Deployment rollout with the rules of `kubectl rollout status`, driven by a watch.
 import "./node-compat.js";
 import { AppsV1Api, type V1Deployment, type V1DeploymentCondition, Watch } from "@kubernetes/client-node";
-import { KubeApiError, RolloutFailedError, RolloutTimeoutError } from "./delivery-errors.js";
+import { KubeApiError, RolloutFailedError, RolloutTimeoutError } from "./errors.js";
 import { type KubeOptions, silentLogger, systemClock, withOutageRetry } from "./kube.js";
 
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";

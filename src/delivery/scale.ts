@@ -3,22 +3,11 @@ import "./node-compat.js";
 import { AppsV1Api, AutoscalingV2Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import type { PipelineConfig } from "../config/index.js";
 import { FIELD_MANAGER } from "./apply.js";
-import { DeliveryError } from "./delivery-errors.js";
+import { ScaleError } from "./errors.js";
 import { isNotFound, silentLogger, toDeliveryError } from "./kube.js";
 import { type WaitForRolloutOptions, waitForRollout } from "./rollout-status.js";
 
 export const MAX_REPLICAS = 100;
-
-/** A scale request that cannot or must not be carried out; one line that says what to fix. */
-export class ScaleError extends DeliveryError {
-  override readonly name = "ScaleError";
-  constructor(
-    readonly reason: "unknown_environment" | "unknown_service" | "invalid_replicas" | "autoscaled" | "not_deployed",
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface ScaleServiceOptions extends WaitForRolloutOptions {
   config: PipelineConfig;

@@ -2,7 +2,7 @@
 // that the deployment controller gives up on (ProgressDeadlineExceeded).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyObjects } from "../../../src/delivery/apply.js";
-import { KubeApiError, RolloutFailedError } from "../../../src/delivery/delivery-errors.js";
+import { KubeApiError, RolloutFailedError } from "../../../src/delivery/errors.js";
 import { type RolloutProgress, rolloutState, waitForRollout } from "../../../src/delivery/rollout-status.js";
 import { deleteNamespace, demoDeployment, IMAGE, readDeployment, testKubeConfig, uniqueNamespace } from "./helpers.js";
 

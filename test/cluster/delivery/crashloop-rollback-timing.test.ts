@@ -1,7 +1,7 @@
 // Time from a failed rollout being visible in the API to the rollback being complete, for crash-looping
 // pods, over 5 runs; availability never drops below replicas - maxUnavailable in any of them.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { DeployRolledBackError } from "../../../src/delivery/delivery-errors.js";
+import { DeployRolledBackError } from "../../../src/delivery/errors.js";
 import { deployWithRollback } from "../../../src/delivery/rollback.js";
 import {
   deleteNamespace,

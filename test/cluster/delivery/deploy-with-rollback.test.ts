@@ -6,7 +6,7 @@ import {
   RollbackImpossibleError,
   RolledBackImageError,
   RolloutFailedError,
-} from "../../../src/delivery/delivery-errors.js";
+} from "../../../src/delivery/errors.js";
 import {
   deployWithRollback,
   LAST_ROLLBACK_ANNOTATION,

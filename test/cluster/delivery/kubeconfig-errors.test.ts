@@ -4,11 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { applyObjects } from "../../../src/delivery/apply.js";
-import {
-  ApiUnreachableError,
-  KubeconfigInvalidError,
-  KubeconfigNotFoundError,
-} from "../../../src/delivery/delivery-errors.js";
+import { ApiUnreachableError, KubeconfigInvalidError, KubeconfigNotFoundError } from "../../../src/delivery/errors.js";
 import { checkApiServer, loadKubeConfig } from "../../../src/delivery/kube.js";
 import { waitForRollout } from "../../../src/delivery/rollout-status.js";
 import { closedPort, writeUnreachableKubeconfig } from "./environment-fixture.js";

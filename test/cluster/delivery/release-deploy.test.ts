@@ -2,7 +2,8 @@
 // services this release had already changed, and the releases ConfigMap and status tell the story.
 import "../../../src/delivery/node-compat.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deployRelease, ReleaseFailedError } from "../../../src/delivery/release-deploy.js";
+import { ReleaseFailedError } from "../../../src/delivery/errors.js";
+import { deployRelease } from "../../../src/delivery/release-deploy.js";
 import { environmentStatus } from "../../../src/delivery/status.js";
 import { testEnvironment } from "./environment-fixture.js";
 import { createShopNamespace, deleteNamespace, fakeImage, readDeployment, testKubeConfig } from "./helpers.js";

@@ -3,7 +3,8 @@
 import "../../../src/delivery/node-compat.js";
 import { CoordinationV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { acquireDeployLock, DEPLOY_LOCK_NAME, DeployLockTimeoutError } from "../../../src/delivery/deploy-lock.js";
+import { acquireDeployLock, DEPLOY_LOCK_NAME } from "../../../src/delivery/deploy-lock.js";
+import { DeployLockTimeoutError } from "../../../src/delivery/errors.js";
 import { deployRelease } from "../../../src/delivery/release-deploy.js";
 import { environmentStatus } from "../../../src/delivery/status.js";
 import { testEnvironment } from "./environment-fixture.js";

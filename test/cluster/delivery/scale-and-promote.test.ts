@@ -6,9 +6,10 @@ import { AppsV1Api, type V1Deployment, type V2HorizontalPodAutoscaler } from "@k
 import { afterAll, describe, expect, it } from "vitest";
 import { imageName, type PipelineConfig, parsePipelineConfig } from "../../../src/config/index.js";
 import { applyObjects } from "../../../src/delivery/apply.js";
-import { PromotionError, promotionRelease, readRunningDigests } from "../../../src/delivery/promote.js";
+import { PromotionError, ScaleError } from "../../../src/delivery/errors.js";
+import { promotionRelease, readRunningDigests } from "../../../src/delivery/promote.js";
 import { waitForRollout } from "../../../src/delivery/rollout-status.js";
-import { ScaleError, scaleService } from "../../../src/delivery/scale.js";
+import { scaleService } from "../../../src/delivery/scale.js";
 import { deleteNamespace, demoDeployment, readDeployment, testKubeConfig, uniqueNamespace } from "./helpers.js";
 
 const kubeConfig = testKubeConfig();

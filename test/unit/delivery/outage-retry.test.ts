@@ -2,7 +2,7 @@
 import "../../../src/delivery/node-compat.js";
 import { ApiException, KubeConfig } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { ApiUnreachableError, KubeApiError } from "../../../src/delivery/delivery-errors.js";
+import { ApiUnreachableError, KubeApiError } from "../../../src/delivery/errors.js";
 import { type Clock, withOutageRetry } from "../../../src/delivery/kube.js";
 
 function fakeClock(): Clock & { slept: number[] } {
