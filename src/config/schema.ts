@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { conditionProblem } from "../delivery/analysis/condition.js";
+import { isDuration } from "../delivery/analysis/duration.js";
+import { QUERY_PLACEHOLDERS, unknownPlaceholders } from "../delivery/analysis/query.js";
 
 /** The environments a release moves through, in no particular order (the promotion chain sets the order). */
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
@@ -177,6 +180,95 @@ const schedulingSchema = z.strictObject({
     .default([]),
 });
 
+const duration = z.string().refine(isDuration, 'must be a duration such as "10s", "1m30s" or "500ms"');
+const limit = (fallback: number) => z.int().min(0, "must be at least 0").default(fallback);
+/** A successCondition or failureCondition: parsed here so a typo fails validation, not a deploy. */
+const condition = z.string().superRefine((text, ctx) => {
+  const problem = conditionProblem(text);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+const REVISION_PLACEHOLDER = /\{\{\s*revision\s*\}\}/;
+
+/** Compare the new revision with the one it replaces, over the same window: new / previous within the bounds. */
+const relativeSchema = z
+  .strictObject({
+    baseline: z.literal("previous"),
+    maxRatio: z.number().gt(0, "must be greater than 0").optional(),
+    minRatio: z.number().gt(0, "must be greater than 0").optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.maxRatio === undefined && r.minRatio === undefined) {
+      ctx.addIssue({ code: "custom", path: [], message: "needs maxRatio or minRatio", params: { code: "missing" } });
+    } else if (r.maxRatio !== undefined && r.minRatio !== undefined && r.minRatio > r.maxRatio) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["minRatio"],
+        message: `must not exceed maxRatio (${r.maxRatio})`,
+        params: { code: "conflict" },
+      });
+    }
+  });
+
+/** One metric of an environment's analysis, with Argo Rollouts' AnalysisTemplate semantics and defaults. */
+const analysisMetricSchema = z
+  .strictObject({
+    name: dnsLabel("a metric name"),
+    /** PromQL with placeholders {{namespace}}, {{service}}, {{revision}} and {{window}}. */
+    query: z
+      .string()
+      .min(1, "must not be empty")
+      .superRefine((query, ctx) => {
+        for (const name of unknownPlaceholders(query))
+          ctx.addIssue({
+            code: "custom",
+            message: `uses unknown placeholder {{${name}}} (known: ${QUERY_PLACEHOLDERS.map((p) => `{{${p}}}`).join(", ")})`,
+          });
+      }),
+    successCondition: condition.optional(),
+    failureCondition: condition.optional(),
+    failureLimit: limit(0),
+    inconclusiveLimit: limit(0),
+    consecutiveErrorLimit: limit(4),
+    relative: relativeSchema.optional(),
+  })
+  .superRefine((metric, ctx) => {
+    if (metric.relative && !REVISION_PLACEHOLDER.test(metric.query))
+      ctx.addIssue({
+        code: "custom",
+        path: ["query"],
+        message: "must select the revision with {{revision}} when relative is set (the baseline is the same query)",
+        params: { code: "missing" },
+      });
+  });
+
+/** How a new revision is judged against Prometheus before it is kept: every interval, count times, after a delay. */
+export const analysisSchema = z
+  .strictObject({
+    interval: duration.default("10s"),
+    count: positiveInt.default(6),
+    initialDelay: duration.default("0s"),
+    /** Range of rate() and friends in the queries ({{window}}). */
+    window: duration.default("1m"),
+    /** Default: error ratio, p99 latency and availability from the environment's slo. */
+    metrics: z
+      .array(analysisMetricSchema)
+      .min(1, "must list at least one metric (leave metrics out for the defaults from slo)")
+      .optional(),
+  })
+  .superRefine((analysis, ctx) => {
+    const seen = new Set<string>();
+    analysis.metrics?.forEach((metric, index) => {
+      if (seen.has(metric.name))
+        ctx.addIssue({
+          code: "custom",
+          path: ["metrics", index, "name"],
+          message: `${metric.name} is listed twice`,
+          params: { code: "conflict" },
+        });
+      seen.add(metric.name);
+    });
+  });
+
 /** One environment: where it runs, how big it is, where its releases come from and what it promises. */
 export const environmentSchema = z
   .strictObject({
@@ -203,6 +295,7 @@ export const environmentSchema = z
       progressDeadlineSeconds: positiveInt,
     }),
     scheduling: schedulingSchema.optional(),
+    analysis: analysisSchema.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.replicas !== undefined && env.autoscaling !== undefined) {
@@ -319,6 +412,10 @@ export type PipelineConfigInput = z.input<typeof pipelineSchema>;
 export type ServiceConfig = PipelineConfig["services"][string];
 export type EnvironmentConfig = PipelineConfig["environments"][EnvironmentName];
 export type RegistryConfig = PipelineConfig["registry"];
+/** An environment's analysis block after validation, defaults filled in. */
+export type AnalysisConfig = z.output<typeof analysisSchema>;
+export type AnalysisMetricConfig = NonNullable<AnalysisConfig["metrics"]>[number];
+export type SloConfig = EnvironmentConfig["slo"];
 
 /** Every elementary cycle of the call graph, once each, starting at its alphabetically first service. */
 function findCycles(services: Record<string, { calls: string[] }>): string[][] {

@@ -1,0 +1,163 @@
+// One measurement of one metric: send its query (and the previous revision's, for a relative check) at one
+// evaluation time, and judge the values with Argo Rollouts' condition rules. Never throws: a failed query is an
+// Error measurement that says why.
+
+import type { MetricLimits } from "./assess.js";
+import { worstPhase } from "./assess.js";
+import type { Condition } from "./condition.js";
+import type { PrometheusClient } from "./prometheus-client.js";
+import { type QueryPlaceholder, renderQuery } from "./query.js";
+import type { AnalysisPhase, BaselineMeasurement, Measurement } from "./types.js";
+
+/** A metric ready to measure: conditions compiled, defaults filled in. */
+export interface PreparedMetric {
+  readonly name: string;
+  /** PromQL template with placeholders. */
+  readonly query: string;
+  readonly successCondition?: Condition;
+  readonly failureCondition?: Condition;
+  readonly relative?: { readonly maxRatio?: number; readonly minRatio?: number };
+  readonly limits: MetricLimits;
+}
+
+/** What a measurement needs besides the metric. */
+export interface MeasureContext {
+  readonly client: PrometheusClient;
+  readonly clock: { now(): number };
+  /** Placeholder values for the revision under analysis. */
+  readonly values: Readonly<Record<QueryPlaceholder, string>>;
+  /** Placeholder values for the previous revision; without them a relative check is skipped. */
+  readonly baseline?: Readonly<Record<QueryPlaceholder, string>>;
+}
+
+interface Verdict {
+  readonly phase: AnalysisPhase;
+  readonly message: string;
+}
+
+/** Measures `metric` once. */
+export async function measure(metric: PreparedMetric, ctx: MeasureContext): Promise<Measurement> {
+  const started = ctx.clock.now();
+  const query = renderQuery(metric.query, ctx.values);
+  const baselineQuery = metric.relative && ctx.baseline ? renderQuery(metric.query, ctx.baseline) : undefined;
+  // Both queries at the same evaluation time, so the relative check compares the same window.
+  const [current, previous] = await Promise.allSettled([
+    ctx.client.query(query, { time: started }),
+    baselineQuery === undefined ? Promise.resolve(undefined) : ctx.client.query(baselineQuery, { time: started }),
+  ]);
+  const finish = (verdicts: Verdict[], value?: readonly number[], baseline?: BaselineMeasurement): Measurement => ({
+    phase: worstPhase(verdicts.map((v) => v.phase)),
+    ...(value === undefined ? {} : { value }),
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(ctx.clock.now()).toISOString(),
+    query,
+    message: verdicts.map((v) => v.message).join("; "),
+    ...(baseline === undefined ? {} : { baseline }),
+  });
+
+  const baselineOf = (value?: readonly number[], ratio?: number): BaselineMeasurement | undefined =>
+    baselineQuery === undefined || ctx.baseline === undefined
+      ? undefined
+      : {
+          revision: ctx.baseline.revision,
+          query: baselineQuery,
+          ...(value === undefined ? {} : { value }),
+          ...(ratio === undefined ? {} : { ratio }),
+        };
+
+  if (current.status === "rejected") {
+    return finish([{ phase: "Error", message: messageOf(current.reason) }], undefined, baselineOf());
+  }
+  const value = current.value.samples.map((s) => s.value);
+  const verdicts = [judgeConditions(value, metric)];
+  if (metric.relative && !ctx.baseline) {
+    verdicts.push({ phase: "Successful", message: "relative check skipped: no previous revision" });
+    return finish(verdicts, value);
+  }
+  if (metric.relative && previous.status === "rejected") {
+    verdicts.push({ phase: "Error", message: `previous revision: ${messageOf(previous.reason)}` });
+    return finish(verdicts, value, baselineOf());
+  }
+  if (metric.relative && previous.status === "fulfilled" && previous.value && ctx.baseline) {
+    const before = previous.value.samples.map((s) => s.value);
+    const relative = judgeRelative(value, before, metric.relative, ctx.baseline.revision);
+    verdicts.push(relative);
+    return finish(verdicts, value, baselineOf(before, relative.ratio));
+  }
+  return finish(verdicts, value);
+}
+
+/**
+ * Argo's rules: no conditions → Successful; only successCondition → Failed unless it holds; only failureCondition
+ * → Successful unless it holds; both → Failed if failure holds, else Successful if success holds, else
+ * Inconclusive. A query with no series, or only NaN (no requests in the window), is Inconclusive: no data.
+ */
+export function judgeConditions(
+  value: readonly number[],
+  metric: Pick<PreparedMetric, "successCondition" | "failureCondition">,
+): Verdict {
+  if (value.length === 0) return { phase: "Inconclusive", message: "no data: the query returned no series" };
+  if (value.every(Number.isNaN)) return { phase: "Inconclusive", message: "no data: the query returned NaN" };
+  const { successCondition: success, failureCondition: failure } = metric;
+  const shown = `result ${formatValues(value)}`;
+  let succeeded: boolean;
+  let failed: boolean;
+  try {
+    succeeded = success ? success.evaluate(value) : false;
+    failed = failure ? failure.evaluate(value) : false;
+  } catch (error) {
+    return { phase: "Error", message: `${shown}: ${messageOf(error)}` };
+  }
+  if (!success && !failure) return { phase: "Successful", message: `${shown} (no conditions)` };
+  if (success && !failure) {
+    return succeeded
+      ? { phase: "Successful", message: `${shown} met successCondition ${success.source}` }
+      : { phase: "Failed", message: `${shown} did not meet successCondition ${success.source}` };
+  }
+  if (failure && failed) return { phase: "Failed", message: `${shown} met failureCondition ${failure.source}` };
+  if (failure && !success)
+    return { phase: "Successful", message: `${shown} did not meet failureCondition ${failure.source}` };
+  if (succeeded) return { phase: "Successful", message: `${shown} met successCondition ${success?.source}` };
+  return {
+    phase: "Inconclusive",
+    message: `${shown} met neither successCondition ${success?.source} nor failureCondition ${failure?.source}`,
+  };
+}
+
+/** new / previous within [minRatio, maxRatio]; both sides must be one series with a number. */
+export function judgeRelative(
+  value: readonly number[],
+  before: readonly number[],
+  bounds: { readonly maxRatio?: number; readonly minRatio?: number },
+  previousRevision: string,
+): Verdict & { ratio?: number } {
+  const current = value[0];
+  const previous = before[0];
+  if (current === undefined || Number.isNaN(current))
+    return { phase: "Inconclusive", message: "relative check: no data for this revision" };
+  if (previous === undefined || Number.isNaN(previous))
+    return { phase: "Inconclusive", message: `relative check: no data for previous revision ${previousRevision}` };
+  if (value.length > 1 || before.length > 1)
+    return {
+      phase: "Error",
+      message: `relative check needs one series per revision (got ${value.length} and ${before.length}): aggregate the query`,
+    };
+  // Nothing before and nothing now is no change; something where there was nothing is unboundedly worse.
+  const ratio = previous === 0 ? (current === 0 ? 1 : Number.POSITIVE_INFINITY) : current / previous;
+  const compared = `${format(current)} is ${format(ratio)}× previous revision ${previousRevision}'s ${format(previous)}`;
+  if (bounds.maxRatio !== undefined && ratio > bounds.maxRatio)
+    return { phase: "Failed", message: `relative check: ${compared} (maxRatio ${bounds.maxRatio})`, ratio };
+  if (bounds.minRatio !== undefined && ratio < bounds.minRatio)
+    return { phase: "Failed", message: `relative check: ${compared} (minRatio ${bounds.minRatio})`, ratio };
+  const within = [
+    bounds.minRatio === undefined ? "" : `minRatio ${bounds.minRatio}`,
+    bounds.maxRatio === undefined ? "" : `maxRatio ${bounds.maxRatio}`,
+  ]
+    .filter(Boolean)
+    .join(", ");
+  return { phase: "Successful", message: `relative check: ${compared} (within ${within})`, ratio };
+}
+
+const format = (n: number) => (Number.isFinite(n) ? String(Number(n.toPrecision(4))) : String(n));
+const formatValues = (values: readonly number[]) => `[${values.map(format).join(", ")}]`;
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
