@@ -175,7 +175,7 @@ export class RolledBackImageError extends DeliveryError {
 export class ScaleError extends DeliveryError {
   override readonly name = "ScaleError";
   constructor(
-    readonly reason: "unknown_environment" | "unknown_service" | "invalid_replicas" | "autoscaled" | "not_deployed",
+    readonly reason: "unknown_service" | "invalid_replicas" | "autoscaled" | "not_deployed",
     message: string,
   ) {
     super(message);

@@ -4,9 +4,7 @@ import { AppsV1Api, type V1Deployment } from "@kubernetes/client-node";
 import type { EnvironmentName, PipelineConfig } from "../config/index.js";
 import { PromotionError } from "./errors.js";
 import { isNotFound, type KubeOptions, toDeliveryError } from "./kube.js";
-import { assertEnvironment, parseRelease, type ReleaseInput } from "./manifests/index.js";
-
-const PINNED = /@sha256:[0-9a-f]{64}$/;
+import { assertEnvironment, isPinnedReference, parseRelease, type ReleaseInput } from "./manifests/index.js";
 
 export interface RunningDigestsOptions extends KubeOptions {
   config: PipelineConfig;
@@ -46,7 +44,7 @@ export async function readRunningDigests(options: RunningDigestsOptions): Promis
     if (!container?.image) {
       throw new PromotionError("no_container", `Deployment ${namespace}/${service} in ${env} has no container image`);
     }
-    running[service] = { service, namespace, image: container.image, pinned: PINNED.test(container.image) };
+    running[service] = { service, namespace, image: container.image, pinned: isPinnedReference(container.image) };
   }
   return running;
 }

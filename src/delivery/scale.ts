@@ -1,10 +1,11 @@
 // Scaling a service's Deployment through its scale subresource, refused when an autoscaler owns the count.
 import "./node-compat.js";
 import { AppsV1Api, AutoscalingV2Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
-import type { PipelineConfig } from "../config/index.js";
+import { declaredName, type PipelineConfig } from "../config/index.js";
 import { FIELD_MANAGER } from "./apply.js";
 import { ScaleError } from "./errors.js";
 import { isNotFound, silentLogger, toDeliveryError } from "./kube.js";
+import { assertEnvironment } from "./manifests/index.js";
 import { type WaitForRolloutOptions, waitForRollout } from "./rollout-status.js";
 
 export const MAX_REPLICAS = 100;
@@ -31,19 +32,14 @@ export function serviceTarget(
   env: string,
   service: string,
 ): { namespace: string; name: string } {
-  if (!Object.hasOwn(config.environments, env)) {
-    throw new ScaleError(
-      "unknown_environment",
-      `unknown environment "${env}" (--env): pipeline.yaml declares ${Object.keys(config.environments).join(", ")}`,
-    );
-  }
-  if (!Object.hasOwn(config.services, service)) {
-    throw new ScaleError(
-      "unknown_service",
-      `unknown service "${service}" (--service): pipeline.yaml declares ${Object.keys(config.services).join(", ")}`,
-    );
-  }
-  const namespace = config.environments[env as keyof PipelineConfig["environments"]].namespace;
+  assertEnvironment(config, env);
+  declaredName(
+    "service",
+    service,
+    Object.keys(config.services),
+    (message) => new ScaleError("unknown_service", message),
+  );
+  const namespace = config.environments[env].namespace;
   return { namespace, name: service };
 }
 

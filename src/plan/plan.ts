@@ -5,7 +5,14 @@ import {
   runtimeWorkspaceOrder,
   type Workspace,
 } from "../../modules/node-service/src/lib.js";
-import { type EnvironmentName, environmentRegistry, imageName, type PipelineConfig } from "../config/index.js";
+import {
+  declaredName,
+  type EnvironmentName,
+  environmentRegistry,
+  imageName,
+  type PipelineConfig,
+  unknownNameMessage,
+} from "../config/index.js";
 
 /** Where pipeline.yaml lives in the repository. */
 export const PIPELINE_FILE = "pipeline.yaml";
@@ -63,7 +70,13 @@ export function selectServices(plans: readonly ServicePlan[], name?: string): Se
   if (!name) return [...plans];
   const plan = plans.find((p) => p.name === name);
   if (!plan)
-    throw new Error(`unknown service "${name}" (pipeline.yaml declares: ${plans.map((p) => p.name).join(", ")})`);
+    throw new Error(
+      unknownNameMessage(
+        "service",
+        name,
+        plans.map((p) => p.name),
+      ),
+    );
   return [plan];
 }
 
@@ -91,10 +104,7 @@ export interface PublishTarget {
 export function publishRegistry(config: PipelineConfig, target: PublishTarget): string {
   const registry = target.registry?.replace(/\/+$/, "");
   if (!target.env) return registry || config.registry.host;
-  const declared = Object.keys(config.environments);
-  if (!declared.includes(target.env)) {
-    throw new Error(`unknown environment "${target.env}" (pipeline.yaml declares: ${declared.join(", ")})`);
-  }
+  declaredName("environment", target.env, Object.keys(config.environments));
   const pulls = environmentRegistry(config, target.env as EnvironmentName);
   if (registry && registry !== pulls) {
     throw new Error(

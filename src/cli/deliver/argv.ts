@@ -1,7 +1,7 @@
 // Engine-free: the deliver CLI's command lines for one environment, checked before a container starts, and the one
 // line of its stderr that says why it failed.
-import type { PipelineConfig } from "../../config/index.js";
-import { parseImagePair } from "../../delivery/manifests/release.js";
+import { declaredName, type PipelineConfig } from "../../config/index.js";
+import { isPinnedReference, parseImagePair } from "../../delivery/manifests/release.js";
 
 /** The deliver CLI as the pipeline's containers run it, from the repository root (pipeline.yaml in the workdir). */
 export const DELIVER_COMMAND = ["node_modules/.bin/tsx", "--conditions=source", "src/cli/deliver.ts"] as const;
@@ -31,7 +31,7 @@ export interface DeployRequest {
 
 /** `name` when pipeline.yaml declares that environment; otherwise an error listing the declared ones. */
 export function environmentName(targets: DeliveryTargets, name: string): string {
-  return declared("environment", name, targets.environments);
+  return declaredName("environment", name, targets.environments);
 }
 
 /** `deploy --env=<env> --image=<service>=<ref> … [--revision=…] [--force] [--timeout=…]`. */
@@ -94,15 +94,13 @@ export function deliverFailure(args: readonly string[], exitCode: number, stderr
   return `deliver ${args[0] ?? ""} failed (exit ${exitCode}): ${line}`;
 }
 
-const PINNED = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
-
 function imagePairs(targets: DeliveryTargets, images: readonly string[]): string[] {
   if (images.length === 0) throw new Error("images: give at least one [service=]image@sha256:<digest>");
   const seen = new Set<string>();
   return images.map((pair) => {
     const trimmed = pair.trim();
     // a bare reference must be pinned to say which service it is for
-    const parsed = trimmed.includes("=") || PINNED.test(trimmed) ? parseImagePair(trimmed) : undefined;
+    const parsed = trimmed.includes("=") || isPinnedReference(trimmed) ? parseImagePair(trimmed) : undefined;
     if (!parsed) {
       throw new Error(
         `images: "${pair}" is neither service=image nor an image pinned by digest (e.g. api=registry.example.com/shop/api@sha256:…)`,
@@ -113,7 +111,7 @@ function imagePairs(targets: DeliveryTargets, images: readonly string[]): string
       const known = targets.services.join(", ");
       throw new Error(`images: "${pair}" names no service of pipeline.yaml (it declares: ${known})`);
     }
-    if (!PINNED.test(image)) {
+    if (!isPinnedReference(image)) {
       throw new Error(
         `images: "${pair}" is not pinned by digest: give <image>@sha256:<64 hex digits>, as publish prints it`,
       );
@@ -125,12 +123,7 @@ function imagePairs(targets: DeliveryTargets, images: readonly string[]): string
 }
 
 function serviceName(targets: DeliveryTargets, name: string): string {
-  return declared("service", name, targets.services);
-}
-
-function declared(kind: string, name: string, known: readonly string[]): string {
-  if (!known.includes(name)) throw new Error(`unknown ${kind} "${name}" (pipeline.yaml declares: ${known.join(", ")})`);
-  return name;
+  return declaredName("service", name, targets.services);
 }
 
 function wholeNumber(field: string, value: number, min: number): number {

@@ -17,6 +17,7 @@ export {
 export { callersOf, dependencyOrder, isPublic } from "./order.js";
 export {
   assertEnvironment,
+  isPinnedReference,
   parseImagePair,
   parseRelease,
   parseReleaseImages,

@@ -1,5 +1,12 @@
 import { createHash } from "node:crypto";
-import { type EnvironmentName, environmentRegistry, imageName, type PipelineConfig } from "../../config/index.js";
+import {
+  type EnvironmentName,
+  environmentRegistry,
+  imageName,
+  isEnvironment,
+  type PipelineConfig,
+  unknownNameMessage,
+} from "../../config/index.js";
 import { ReleaseError } from "../errors.js";
 
 /** What a caller hands in: an image reference pinned by digest for every service, and optional metadata. */
@@ -35,13 +42,19 @@ export interface Release {
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const GIT_SHA = /^[0-9a-f]{7,40}$/;
+const PINNED_REFERENCE = new RegExp(`^[^\\s@]+@${DIGEST.source.slice(1)}`);
+
+/** Whether `reference` is `<name>[:<tag>]@sha256:<64 hex>`: pinned by digest, as deploy and promote require. */
+export function isPinnedReference(reference: string): boolean {
+  return PINNED_REFERENCE.test(reference);
+}
 
 /** Checks that `env` is an environment of the config; throws ReleaseError("unknown_environment") otherwise. */
 export function assertEnvironment(config: PipelineConfig, env: string): asserts env is EnvironmentName {
-  if (!Object.hasOwn(config.environments, env)) {
+  if (!isEnvironment(config, env)) {
     throw new ReleaseError(
       "unknown_environment",
-      `unknown environment "${env}" (pipeline.yaml declares: ${Object.keys(config.environments).join(", ")})`,
+      unknownNameMessage("environment", env, Object.keys(config.environments)),
     );
   }
 }

@@ -20,7 +20,7 @@ afterAll(async () => {
 describe("deliver CLI", () => {
   it("an unknown environment is a one-line error, exit 1", async () => {
     const run = await deliver(["scale", "--env", "qa", "--service", "api", "--replicas", "2"]);
-    expectOneLineError(run, 'unknown environment "qa" (--env): pipeline.yaml declares dev, staging, prod');
+    expectOneLineError(run, 'unknown environment "qa" (pipeline.yaml declares: dev, staging, prod)');
   });
 
   it("an unknown service is a one-line error, exit 1 (scale and rollback)", async () => {
@@ -28,7 +28,7 @@ describe("deliver CLI", () => {
       const run = await deliver([...command, "--env", "dev", "--service", "cart"]);
       expectOneLineError(
         run,
-        'unknown service "cart" (--service): pipeline.yaml declares storefront, api, checkout, payments',
+        'unknown service "cart" (pipeline.yaml declares: storefront, api, checkout, payments)',
       );
     }
   });

@@ -104,10 +104,10 @@ describe("scaleService", () => {
         (e: unknown) => e as Error,
       );
     expect((await attempt("qa", "api", 1)).message).toBe(
-      'unknown environment "qa" (--env): pipeline.yaml declares dev, staging, prod',
+      'unknown environment "qa" (pipeline.yaml declares: dev, staging, prod)',
     );
     expect((await attempt("dev", "cart", 1)).message).toBe(
-      'unknown service "cart" (--service): pipeline.yaml declares storefront, api, checkout, payments',
+      'unknown service "cart" (pipeline.yaml declares: storefront, api, checkout, payments)',
     );
     for (const replicas of [-1, 101, 1.5]) {
       const err = await attempt("dev", "api", replicas);
