@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // deliver: deploy, inspect, roll back, scale and promote the services of an environment, with the same code
 // the pipeline runs.
-import "../delivery/node-compat.js";
 import { PipelineConfigError } from "../config/index.js";
 import { DeliveryError } from "../delivery/errors.js";
 import { DEPLOY_USAGE, deploy } from "./deliver/deploy.js";

@@ -1,7 +1,7 @@
 // Server-side apply of rendered objects with our own field manager.
-import "./node-compat.js";
-import { CoreV1Api, type KubernetesObject, KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
-import { isNotFound, type KubeOptions, silentLogger, statusOf, withOutageRetry } from "./kube.js";
+
+import { clockAndLogger, isNotFound, type KubeOptions, statusOf, withOutageRetry } from "./kube.js";
+import { CoreV1Api, type KubernetesObject, KubernetesObjectApi, PatchStrategy } from "./kube-client.js";
 
 /** The field manager every apply of ours uses; rollbacks use the same name so ownership stays with us. */
 export const FIELD_MANAGER = "ecommerce-delivery";
@@ -17,7 +17,7 @@ export async function applyObjects(
   objects: readonly KubernetesObject[],
   options: KubeOptions,
 ): Promise<KubernetesObject[]> {
-  const logger = options.logger ?? silentLogger;
+  const { logger } = clockAndLogger(options);
   const client = KubernetesObjectApi.makeApiClient(options.kubeConfig);
   const ordered = [...objects].sort((a, b) => rank(a) - rank(b));
   const declared = new Set(ordered.filter((o) => o.kind === "Namespace").map((o) => o.metadata?.name));
@@ -54,7 +54,7 @@ export async function ensureNamespace(name: string, options: KubeOptions): Promi
     await withOutageRetry(options, { action: "create", target }, () =>
       core.createNamespace({ body: { metadata: { name } } }),
     );
-    (options.logger ?? silentLogger).info(`created Namespace ${name}`);
+    clockAndLogger(options).logger.info(`created Namespace ${name}`);
   } catch (err) {
     if (statusOf(err) === 409) return; // created by someone else in between (or by our own retried request)
     throw err;

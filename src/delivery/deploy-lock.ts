@@ -1,18 +1,9 @@
 // One deploy at a time per namespace: a coordination.k8s.io/v1 Lease, taken with optimistic concurrency.
-import "./node-compat.js";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { CoordinationV1Api, type V1Lease } from "@kubernetes/client-node";
 import { DeployLockLostError, DeployLockTimeoutError } from "./errors.js";
-import {
-  isNotFound,
-  type KubeOptions,
-  silentLogger,
-  statusOf,
-  systemClock,
-  toDeliveryError,
-  withOutageRetry,
-} from "./kube.js";
+import { clockAndLogger, isNotFound, type KubeOptions, statusOf, toDeliveryError, withOutageRetry } from "./kube.js";
+import { CoordinationV1Api, type V1Lease } from "./kube-client.js";
 
 /** Name of the Lease every deploy to a namespace takes. */
 export const DEPLOY_LOCK_NAME = "ecommerce-delivery-deploy";
@@ -52,8 +43,7 @@ export function defaultHolderIdentity(): string {
  */
 export async function acquireDeployLock(options: DeployLockOptions): Promise<DeployLock> {
   const { kubeConfig, namespace } = options;
-  const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
+  const { clock, logger } = clockAndLogger(options);
   const holder = options.holderIdentity ?? defaultHolderIdentity();
   const duration = options.leaseDurationSeconds ?? 30;
   const waitTimeoutMs = options.waitTimeoutMs ?? 60_000;

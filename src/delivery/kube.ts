@@ -1,7 +1,5 @@
 // Loading a kubeconfig and turning transport failures into errors that say what to fix.
-import "./node-compat.js";
 import { readFileSync } from "node:fs";
-import { ApiException, AppsV1Api, KubeConfig, type V1Deployment, VersionApi } from "@kubernetes/client-node";
 import {
   ApiUnreachableError,
   DeliveryError,
@@ -9,6 +7,7 @@ import {
   KubeconfigInvalidError,
   KubeconfigNotFoundError,
 } from "./errors.js";
+import { ApiException, AppsV1Api, KubeConfig, type V1Deployment, VersionApi } from "./kube-client.js";
 
 /** Minimal logger; pino and console both fit. */
 export interface Logger {
@@ -40,6 +39,11 @@ export const systemClock: Clock = {
 };
 
 export const silentLogger: Logger = { info: () => {}, warn: () => {} };
+
+/** The clock and logger of `options`, defaulting to the system clock and no logging: the one place those defaults live. */
+export function clockAndLogger(options: Pick<KubeOptions, "clock" | "logger">): { clock: Clock; logger: Logger } {
+  return { clock: options.clock ?? systemClock, logger: options.logger ?? silentLogger };
+}
 
 /** Load a kubeconfig file; missing, unreadable or unusable files give a one-line error. */
 export function loadKubeConfig(path: string): KubeConfig {
@@ -86,8 +90,7 @@ export async function withOutageRetry<T>(
   what: { action: string; target: string; deadline?: number },
   request: () => Promise<T>,
 ): Promise<T> {
-  const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
+  const { clock, logger } = clockAndLogger(options);
   const giveUpAt = Math.min(what.deadline ?? Infinity, clock.now() + (options.apiOutageToleranceMs ?? 30_000));
   let backoffMs = 250;
   let warned = false;

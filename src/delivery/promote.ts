@@ -1,9 +1,9 @@
 // Promotion: deploy to one environment exactly the image digests running in the one before it; never rebuild.
-import "./node-compat.js";
-import { AppsV1Api, type V1Deployment } from "@kubernetes/client-node";
+
 import type { EnvironmentName, PipelineConfig } from "../config/index.js";
 import { PromotionError } from "./errors.js";
 import { isNotFound, type KubeOptions, toDeliveryError } from "./kube.js";
+import { AppsV1Api, type V1Deployment } from "./kube-client.js";
 import { assertEnvironment, isPinnedReference, parseRelease, type ReleaseInput } from "./manifests/index.js";
 
 export interface RunningDigestsOptions extends KubeOptions {

@@ -1,19 +1,12 @@
 // Deploying a release (a digest per service) to an environment: under the deploy lock, shared objects first,
 // then Deployments one service at a time in dependency order; a failure rolls back what this release changed.
-import "./node-compat.js";
-import { CoreV1Api, type V1ConfigMap, type V1Deployment } from "@kubernetes/client-node";
+
 import type { PipelineConfig } from "../config/index.js";
 import { applyObjects, ensureNamespace } from "./apply.js";
 import { acquireDeployLock } from "./deploy-lock.js";
 import { DeployRolledBackError, ReleaseFailedError } from "./errors.js";
-import {
-  isNotFound,
-  type KubeOptions,
-  readDeploymentIfExists,
-  silentLogger,
-  systemClock,
-  withOutageRetry,
-} from "./kube.js";
+import { clockAndLogger, isNotFound, type KubeOptions, readDeploymentIfExists, withOutageRetry } from "./kube.js";
+import { CoreV1Api, type V1ConfigMap, type V1Deployment } from "./kube-client.js";
 import {
   assertEnvironment,
   dependencyOrder,
@@ -93,8 +86,7 @@ export interface DeployReleaseResult {
 /** Deploy a release to `env`, serialised by the namespace's deploy Lease. */
 export async function deployRelease(options: DeployReleaseOptions): Promise<DeployReleaseResult> {
   const { config, env, kubeConfig } = options;
-  const logger = options.logger ?? silentLogger;
-  const clock = options.clock ?? systemClock;
+  const { clock, logger } = clockAndLogger(options);
   assertEnvironment(config, env);
   const release = "id" in options.release ? options.release : parseRelease(config, options.release, env);
   const namespace = config.environments[env].namespace;

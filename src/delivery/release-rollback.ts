@@ -1,7 +1,7 @@
 // Rolling a whole environment back: deploy again the release that was current before the current one.
 
 import { DeliveryError } from "./errors.js";
-import { silentLogger } from "./kube.js";
+import { clockAndLogger } from "./kube.js";
 import { assertEnvironment } from "./manifests/index.js";
 import type { DeployReleaseOptions, DeployReleaseResult, ReleaseRecord } from "./release-deploy.js";
 import { deployRelease, readReleaseRecords } from "./release-deploy.js";
@@ -25,7 +25,7 @@ export async function rollbackRelease(options: Omit<DeployReleaseOptions, "relea
       `environment ${env} (${namespace}) has no previous release recorded to roll back to; roll back one service with --service`,
     );
   }
-  (options.logger ?? silentLogger).info(
+  clockAndLogger(options).logger.info(
     `rolling ${env} back from release ${current?.id ?? "?"} to release ${previous.id} (deployed ${previous.deployedAt})`,
   );
   const result = await deployRelease({

@@ -1,15 +1,5 @@
 // Rolling a Deployment back the way `kubectl rollout undo` does, and a deploy that rolls back on failure.
-import "./node-compat.js";
-import {
-  AppsV1Api,
-  type KubernetesObject,
-  PatchStrategy,
-  setHeaderOptions,
-  type V1Deployment,
-  type V1LabelSelector,
-  type V1PodTemplateSpec,
-  type V1ReplicaSet,
-} from "@kubernetes/client-node";
+
 import { applyObjects, FIELD_MANAGER } from "./apply.js";
 import {
   DeliveryError,
@@ -21,7 +11,17 @@ import {
   RolloutTimeoutError,
   VerificationFailedError,
 } from "./errors.js";
-import { isNotFound, readDeploymentIfExists, silentLogger, systemClock, withOutageRetry } from "./kube.js";
+import { clockAndLogger, isNotFound, readDeploymentIfExists, withOutageRetry } from "./kube.js";
+import {
+  AppsV1Api,
+  type KubernetesObject,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1Deployment,
+  type V1LabelSelector,
+  type V1PodTemplateSpec,
+  type V1ReplicaSet,
+} from "./kube-client.js";
 import { REVISION_ANNOTATION, revisionOf, type WaitForRolloutOptions, waitForRollout } from "./rollout-status.js";
 
 /** Annotation on a Deployment holding the last rollback as JSON (see RollbackRecord). */
@@ -98,8 +98,7 @@ export async function rollbackDeployment(
   options: RollbackOptions,
 ): Promise<RollbackResult> {
   const { kubeConfig } = options;
-  const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
+  const { clock, logger } = clockAndLogger(options);
   const apps = kubeConfig.makeApiClient(AppsV1Api);
   const target = `Deployment ${namespace}/${name}`;
   const started = clock.now();
@@ -275,7 +274,7 @@ export async function deployWithRollback(
       ) {
         throw err;
       }
-      const failureSeen = (options.clock ?? systemClock).now();
+      const failureSeen = clockAndLogger(options).clock.now();
       const reason = failureReason(err);
       const failedRevision = err.revision ?? revision;
       const rolled = await rollbackDeployment(namespace, name, { ...options, reason }).catch((rollbackErr: unknown) => {
@@ -305,7 +304,7 @@ export async function deployWithRollback(
         rolled.servingRevision,
         rolled.toRevision,
         rolled.images,
-        (options.clock ?? systemClock).now() - failureSeen,
+        clockAndLogger(options).clock.now() - failureSeen,
       );
     }
   }

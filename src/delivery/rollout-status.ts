@@ -1,8 +1,8 @@
 // Waiting for a Deployment rollout with the rules of `kubectl rollout status`, driven by a watch.
-import "./node-compat.js";
-import { AppsV1Api, type V1Deployment, type V1DeploymentCondition, Watch } from "@kubernetes/client-node";
+
 import { KubeApiError, RolloutFailedError, RolloutTimeoutError } from "./errors.js";
-import { type KubeOptions, silentLogger, systemClock, withOutageRetry } from "./kube.js";
+import { clockAndLogger, type KubeOptions, withOutageRetry } from "./kube.js";
+import { AppsV1Api, type V1Deployment, type V1DeploymentCondition, Watch } from "./kube-client.js";
 
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 
@@ -103,8 +103,7 @@ export async function waitForRollout(
   options: WaitForRolloutOptions,
 ): Promise<V1Deployment> {
   const { kubeConfig } = options;
-  const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
+  const { clock, logger } = clockAndLogger(options);
   const timeoutMs = options.timeoutMs ?? 5 * 60_000;
   const deadline = clock.now() + timeoutMs;
   const apps = kubeConfig.makeApiClient(AppsV1Api);
@@ -189,7 +188,7 @@ async function watchOnce(
   options: WaitForRolloutOptions,
   judge: (d: V1Deployment) => V1Deployment | undefined,
 ): Promise<WatchOutcome> {
-  const clock = options.clock ?? systemClock;
+  const { clock } = clockAndLogger(options);
   const remainingSeconds = Math.max(1, Math.ceil((deadline - clock.now()) / 1000));
   const watchSeconds = Math.min(options.watchSeconds ?? 25, remainingSeconds);
   let lastVersion = resourceVersion;

@@ -1,10 +1,10 @@
 // Scaling a service's Deployment through its scale subresource, refused when an autoscaler owns the count.
-import "./node-compat.js";
-import { AppsV1Api, AutoscalingV2Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+
 import { declaredName, type PipelineConfig } from "../config/index.js";
 import { FIELD_MANAGER } from "./apply.js";
 import { ScaleError } from "./errors.js";
-import { isNotFound, silentLogger, toDeliveryError } from "./kube.js";
+import { clockAndLogger, isNotFound, toDeliveryError } from "./kube.js";
+import { AppsV1Api, AutoscalingV2Api, PatchStrategy, setHeaderOptions } from "./kube-client.js";
 import { assertEnvironment } from "./manifests/index.js";
 import { type WaitForRolloutOptions, waitForRollout } from "./rollout-status.js";
 
@@ -56,7 +56,7 @@ export function checkReplicas(replicas: number): void {
 /** Set a service's replica count through the Deployment's scale subresource. */
 export async function scaleService(options: ScaleServiceOptions): Promise<ScaleResult> {
   const { config, env, service, replicas, kubeConfig } = options;
-  const logger = options.logger ?? silentLogger;
+  const { logger } = clockAndLogger(options);
   const { namespace, name } = serviceTarget(config, env, service);
   checkReplicas(replicas);
   const target = `Deployment ${namespace}/${name}`;

@@ -1,5 +1,4 @@
 // What an environment is running: per service image, revision, ready/desired, last rollback; and its release.
-import "./node-compat.js";
 import type { PipelineConfig } from "../config/index.js";
 import { type KubeOptions, readDeploymentIfExists } from "./kube.js";
 import { ANNOTATIONS, assertEnvironment, dependencyOrder } from "./manifests/index.js";

@@ -26,10 +26,7 @@ describe("deliver CLI", () => {
   it("an unknown service is a one-line error, exit 1 (scale and rollback)", async () => {
     for (const command of [["scale", "--replicas", "2"], ["rollback"]]) {
       const run = await deliver([...command, "--env", "dev", "--service", "cart"]);
-      expectOneLineError(
-        run,
-        'unknown service "cart" (pipeline.yaml declares: storefront, api, checkout, payments)',
-      );
+      expectOneLineError(run, 'unknown service "cart" (pipeline.yaml declares: storefront, api, checkout, payments)');
     }
   });
 

@@ -1,10 +1,9 @@
 // Hand-written manifests and a namespace per test for the delivery tests (tier 2).
 import { createHash, randomBytes } from "node:crypto";
-import "../../../src/delivery/node-compat.js";
-import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Deployment } from "@kubernetes/client-node";
 import { inject } from "vitest";
 import { imageName, type PipelineConfig } from "../../../src/config/index.js";
 import { loadKubeConfig } from "../../../src/delivery/kube.js";
+import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Deployment } from "../../../src/delivery/kube-client.js";
 
 export const IMAGE = "registry.local/shop/demo";
 

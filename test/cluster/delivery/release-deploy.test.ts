@@ -1,6 +1,5 @@
 // A release rolls all four services in dependency order; a crash in one rolls it back together with the
 // services this release had already changed, and the releases ConfigMap and status tell the story.
-import "../../../src/delivery/node-compat.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReleaseFailedError } from "../../../src/delivery/errors.js";
 import { deployRelease } from "../../../src/delivery/release-deploy.js";

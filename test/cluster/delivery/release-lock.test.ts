@@ -1,10 +1,10 @@
 // Two deploys to one environment never interleave: the deploy Lease serialises them, a waiter that runs out
 // of patience names the holder, an expired lease is taken over, and racing acquirers have exactly one winner.
-import "../../../src/delivery/node-compat.js";
-import { CoordinationV1Api } from "@kubernetes/client-node";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireDeployLock, DEPLOY_LOCK_NAME } from "../../../src/delivery/deploy-lock.js";
 import { DeployLockTimeoutError } from "../../../src/delivery/errors.js";
+import { CoordinationV1Api } from "../../../src/delivery/kube-client.js";
 import { deployRelease } from "../../../src/delivery/release-deploy.js";
 import { environmentStatus } from "../../../src/delivery/status.js";
 import { testEnvironment } from "./environment-fixture.js";

@@ -1,12 +1,11 @@
 // Scale through the scale subresource (refused under an HPA) and promotion of exact digests, on the real cluster.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import "../../../src/delivery/node-compat.js";
-import { AppsV1Api, type V1Deployment, type V2HorizontalPodAutoscaler } from "@kubernetes/client-node";
 import { afterAll, describe, expect, it } from "vitest";
 import { imageName, type PipelineConfig, parsePipelineConfig } from "../../../src/config/index.js";
 import { applyObjects } from "../../../src/delivery/apply.js";
 import { PromotionError, ScaleError } from "../../../src/delivery/errors.js";
+import { AppsV1Api, type V1Deployment, type V2HorizontalPodAutoscaler } from "../../../src/delivery/kube-client.js";
 import { promotionRelease, readRunningDigests } from "../../../src/delivery/promote.js";
 import { waitForRollout } from "../../../src/delivery/rollout-status.js";
 import { scaleService } from "../../../src/delivery/scale.js";

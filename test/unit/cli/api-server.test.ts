@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Cluster, KubeConfig } from "@kubernetes/client-node";
+import { type Cluster, KubeConfig } from "../../../src/delivery/kube-client.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   API_SERVER_VARIABLE,

@@ -1,9 +1,9 @@
 // withOutageRetry: an unreachable or overloaded API server is retried within the tolerance; answers are not.
-import "../../../src/delivery/node-compat.js";
-import { ApiException, KubeConfig } from "@kubernetes/client-node";
+
 import { describe, expect, it } from "vitest";
 import { ApiUnreachableError, KubeApiError } from "../../../src/delivery/errors.js";
 import { type Clock, withOutageRetry } from "../../../src/delivery/kube.js";
+import { ApiException, KubeConfig } from "../../../src/delivery/kube-client.js";
 
 function fakeClock(): Clock & { slept: number[] } {
   let now = 0;
