@@ -74,7 +74,7 @@ export async function ensurePodImages({ logger }: { readonly logger: Logger }): 
     const workDir = join(config.runDir, "images");
     const [base] = await Promise.all([
       ensureBaseImages(config, crane, logger).then(() => pinnedBase(crane, config)),
-      buildWorkspaces(plans, logger),
+      buildWorkspaces(plans, workspaces, logger),
     ]);
     const build: ImageBuild = { crane, base, workDir, logger };
     const [pause, ...images] = await Promise.all([

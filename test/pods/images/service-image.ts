@@ -12,6 +12,7 @@ import {
   imageLabels,
   type Lockfile,
   productionInstallCommand,
+  runtimeWorkspaceOrder,
   unreachablePackages,
   type Workspace,
   workspaceMetadata,
@@ -45,24 +46,29 @@ export interface ServiceSource {
 }
 
 /**
- * Runs each workspace's build script on the host once, a workspace after the ones it needs (buildCommand, as
- * compiledWorkspace runs it for each workspace of a context's order).
+ * Runs each workspace's build script on the host once (buildCommand, as compiledWorkspace runs it over a context's
+ * order), each as soon as the local workspaces it needs at run time are built, the others in parallel.
  */
-export async function buildWorkspaces(plans: readonly ServicePlan[], logger: Logger): Promise<void> {
+export async function buildWorkspaces(
+  plans: readonly ServicePlan[],
+  workspaces: readonly Workspace[],
+  logger: Logger,
+): Promise<void> {
   const started = Date.now();
   const builds = new Map<string, Promise<void>>();
-  const build = (order: readonly string[]): Promise<void> => {
-    const workspace = order[order.length - 1] as string;
+  const build = (workspace: string): Promise<void> => {
     let done = builds.get(workspace);
     if (!done) {
-      const needs = order.slice(0, -1).map((_, i) => build(order.slice(0, i + 1)));
+      const needs = runtimeWorkspaceOrder(workspaces, workspace).slice(0, -1).map(build);
       const [command, ...args] = buildCommand(workspace) as [string, ...string[]];
-      done = Promise.all(needs).then(() => run(command, args, { cwd: REPO_ROOT, timeoutMs: 300_000 }).then(() => {}));
+      done = Promise.all(needs).then(async () => {
+        await run(command, args, { cwd: REPO_ROOT, timeoutMs: 300_000 });
+      });
       builds.set(workspace, done);
     }
     return done;
   };
-  await Promise.all(plans.map((plan) => build(plan.order)));
+  await Promise.all(plans.flatMap((plan) => plan.order.map(build)));
   logger.info(
     `pod images: built ${[...builds.keys()].join(", ")} on the host (${formatDuration(Date.now() - started)})`,
   );
