@@ -1,21 +1,21 @@
 // Test support: Debian's Prometheus binary on a free loopback port with a throwaway storage directory, scraping
 // static targets every second, and tiny HTTP servers that record request durations with prom-client.
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Histogram, Registry } from "prom-client";
 import { stringify } from "yaml";
+import { silentLogger } from "../../cluster/src/log.js";
+import { freePorts } from "../../cluster/src/ports.js";
+import { type RunningPrometheus, startPrometheus as startServer } from "../../cluster/src/prometheus.js";
+import { notYet, waitFor } from "../../cluster/src/wait.js";
+
+export type { RunningPrometheus };
 
 export const PROMETHEUS_BINARY = "/usr/bin/prometheus";
-
-export interface RunningPrometheus {
-  readonly url: string;
-  stop(): Promise<void>;
-}
 
 export interface StaticTarget {
   readonly address: string;
@@ -24,82 +24,46 @@ export interface StaticTarget {
 
 /** A loopback port nothing listens on (right now). */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  return (await freePorts(["closed"])).closed;
 }
 
 /**
- * Starts Prometheus scraping `targets` every second; resolves once every target has been scraped (within 20 s:
- * Prometheus holds back its first discovery update for about 5 s, so the first scrape comes that late).
+ * Debian's Prometheus (static targets need no Kubernetes discovery) scraping `targets` every second, started by the
+ * shared test helper; resolves once every target has been scraped (within 20 s: Prometheus holds back its first
+ * discovery update for about 5 s, so the first scrape comes that late).
  */
 export async function startPrometheus(targets: readonly StaticTarget[]): Promise<RunningPrometheus> {
   if (!existsSync(PROMETHEUS_BINARY))
     throw new Error(`${PROMETHEUS_BINARY} is missing: this tier-1 test needs it (apt-get install prometheus)`);
   const dir = await mkdtemp(join(tmpdir(), "analysis-prometheus-"));
-  const config = {
+  const configYaml = stringify({
     global: { scrape_interval: "1s", scrape_timeout: "1s", evaluation_interval: "1s" },
     scrape_configs: [
-      {
-        job_name: "analysis-test",
-        static_configs: targets.map((t) => ({ targets: [t.address], labels: t.labels })),
-      },
+      { job_name: "analysis-test", static_configs: targets.map((t) => ({ targets: [t.address], labels: t.labels })) },
     ],
-  };
-  await writeFile(join(dir, "prometheus.yml"), stringify(config));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
-    PROMETHEUS_BINARY,
-    [
-      `--config.file=${join(dir, "prometheus.yml")}`,
-      `--storage.tsdb.path=${join(dir, "data")}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      "--log.level=warn",
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr?.on("data", (chunk) => {
-    stderr = (stderr + String(chunk)).slice(-4000);
   });
-  let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.once("exit", () => {
-      exited = true;
-      resolve();
-    }),
-  );
+  const prometheus = await startServer({ binary: PROMETHEUS_BINARY, configYaml, dir, logger: silentLogger });
   const stop = async () => {
-    if (!exited) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exit;
-      clearTimeout(timer);
-    }
+    await prometheus.stop();
     await rm(dir, { recursive: true, force: true });
   };
-
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (exited) {
-      await stop();
-      throw new Error(`prometheus exited before it was ready: ${stderr.trim()}`);
-    }
-    try {
-      const response = await fetch(`${url}/api/v1/targets?state=active`, { signal: AbortSignal.timeout(1_000) });
-      const body = (await response.json()) as { data?: { activeTargets?: { health: string }[] } };
-      const active = body.data?.activeTargets ?? [];
-      if (active.length === targets.length && active.every((t) => t.health === "up")) return { url, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    await waitFor(
+      "prometheus to scrape every target",
+      async () => {
+        const { activeTargets } = await prometheus.api<{ activeTargets: { health: string }[] }>(
+          "/api/v1/targets?state=active",
+        );
+        const up = activeTargets.filter((t) => t.health === "up").length;
+        return up === targets.length ? true : notYet(`${up} of ${targets.length} targets up`);
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
   }
-  await stop();
-  throw new Error(`prometheus at ${url} had not scraped every target within 20 s: ${stderr.trim()}`);
+  return { ...prometheus, stop };
 }
 
 export interface SlowServer {
@@ -127,11 +91,11 @@ export async function startSlowServer(delayMs: number): Promise<SlowServer> {
       });
       return;
     }
-    const started = process.hrtime.bigint();
     setTimeout(() => {
       response.writeHead(200, { "content-type": "text/plain" }).end("ok");
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      duration.observe({ route: "/work", method: request.method ?? "GET", status_code: "200" }, seconds);
+      // The nominal delay, not the measured one: on a busy machine timer lateness would move the good revision's
+      // p99 into the next bucket, and the test is about the analysis, not about this machine's scheduler.
+      duration.observe({ route: "/work", method: request.method ?? "GET", status_code: "200" }, delayMs / 1000);
     }, delayMs);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
