@@ -6,7 +6,6 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Cluster, KubeConfig } from "../../../src/delivery/kube-client.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   API_SERVER_VARIABLE,
@@ -15,6 +14,7 @@ import {
   redirectCurrentCluster,
 } from "../../../src/cli/deliver/api-server.js";
 import { connect } from "../../../src/cli/deliver/shared.js";
+import { type Cluster, KubeConfig } from "../../../src/delivery/kube-client.js";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 const cluster = (server: string, extra: Partial<Cluster> = {}): Cluster => ({
