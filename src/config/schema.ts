@@ -2,6 +2,7 @@ import { z } from "zod";
 import { conditionProblem } from "../delivery/analysis/condition.js";
 import { isDuration } from "../delivery/analysis/duration.js";
 import { QUERY_PLACEHOLDERS, unknownPlaceholders } from "../delivery/analysis/query.js";
+import { analysisLoadSchema, refineLoadDuration } from "./load-schema.js";
 
 /** The environments a release moves through, in no particular order (the promotion chain sets the order). */
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
@@ -254,6 +255,8 @@ export const analysisSchema = z
       .array(analysisMetricSchema)
       .min(1, "must list at least one metric (leave metrics out for the defaults from slo)")
       .optional(),
+    /** Synthetic shoppers while the analysis runs (docs/pipeline.md, Traffic during analysis); none without it. */
+    load: analysisLoadSchema,
   })
   .superRefine((analysis, ctx) => {
     const seen = new Set<string>();
@@ -267,7 +270,8 @@ export const analysisSchema = z
         });
       seen.add(metric.name);
     });
-  });
+  })
+  .superRefine(refineLoadDuration);
 
 /** One environment: where it runs, how big it is, where its releases come from and what it promises. */
 export const environmentSchema = z
