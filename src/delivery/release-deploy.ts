@@ -5,63 +5,19 @@ import type { PipelineConfig } from "../config/index.js";
 import { applyObjects, ensureNamespace } from "./apply.js";
 import { acquireDeployLock } from "./deploy-lock.js";
 import { DeployRolledBackError, ReleaseFailedError } from "./errors.js";
-import { clockAndLogger, isNotFound, type KubeOptions, readDeploymentIfExists, withOutageRetry } from "./kube.js";
-import { CoreV1Api, type V1ConfigMap, type V1Deployment } from "./kube-client.js";
+import { clockAndLogger, type KubeOptions, readDeploymentIfExists } from "./kube.js";
+import type { V1Deployment } from "./kube-client.js";
 import {
   assertEnvironment,
   dependencyOrder,
-  MANAGED_BY,
-  PART_OF,
   parseRelease,
   type Release,
   type ReleaseInput,
   renderRelease,
 } from "./manifests/index.js";
+import { interruptedRecord, type ReleaseRecord, writeReleaseRecords } from "./release-records.js";
 import { type DeployOptions, deployWithRollback, rollbackDeployment } from "./rollback.js";
 import { revisionOf } from "./rollout-status.js";
-
-/** ConfigMap in each environment's namespace that records the current and previous release. */
-export const RELEASES_CONFIGMAP = "ecommerce-delivery-releases";
-export const RELEASE_ANNOTATIONS = {
-  current: "ecommerce-delivery/current-release",
-  previous: "ecommerce-delivery/previous-release",
-  lastFailed: "ecommerce-delivery/last-failed-release",
-  inProgress: "ecommerce-delivery/in-progress-release",
-} as const;
-
-/** What the releases ConfigMap records about one release. */
-export interface ReleaseRecord {
-  id: string;
-  /** service → full image reference (with digest), exactly as deployed. */
-  images: Record<string, string>;
-  /** service → `sha256:…` */
-  digests: Record<string, string>;
-  revision?: string;
-  gitSha?: string;
-  deployedAt: string;
-  /** Deployment revision per service once the release was healthy. */
-  revisions?: Record<string, string | undefined>;
-}
-
-/** A failed release attempt, as recorded. */
-export interface FailedReleaseRecord extends ReleaseRecord {
-  failedService: string;
-  rolledBack: string[];
-  error: string;
-}
-
-/** A release being deployed; still there after the deploy ended means it was interrupted (and half-applied). */
-export interface InProgressReleaseRecord extends ReleaseRecord {
-  /** The deploy Lease holder that started it. */
-  holder: string;
-}
-
-export interface ReleaseRecords {
-  current: ReleaseRecord | undefined;
-  previous: ReleaseRecord | undefined;
-  lastFailed: FailedReleaseRecord | undefined;
-  inProgress: InProgressReleaseRecord | undefined;
-}
 
 export interface DeployReleaseOptions extends Omit<DeployOptions, "kubeConfig"> {
   config: PipelineConfig;
@@ -112,9 +68,9 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
       deployedAt: new Date(clock.now()).toISOString(),
     };
     // Recorded before anything changes, so a deploy that dies half-way (crash, lost API server) leaves a trace.
-    await writeRecords(namespace, kube, (records) => ({
+    await writeReleaseRecords(namespace, kube, (records) => ({
       ...records,
-      lastFailed: records.inProgress ? interrupted(records.inProgress, release.id) : records.lastFailed,
+      lastFailed: records.inProgress ? interruptedRecord(records.inProgress, release.id) : records.lastFailed,
       inProgress: { ...record, holder: lock.holder },
     }));
     logger.info(`release ${release.id} to ${env} (${namespace}): start`);
@@ -125,53 +81,71 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
     );
     await applyObjects(shared, kube);
 
+    // A release that fails: roll back what it changed, newest first, record it as the last failed release.
+    const fail = async (failure: {
+      service: string;
+      detail: string;
+      rolledBack: string[];
+      undo: readonly string[];
+    }): Promise<ReleaseFailedError> => {
+      const { rolledBack, rollbackFailures } = await rollBackServices(namespace, failure.undo, kube, {
+        reason: `release ${release.id} failed at ${failure.service}: ${failure.detail}`,
+        markFailed: [],
+        rolledBack: failure.rolledBack,
+      });
+      const error = new ReleaseFailedError(
+        env,
+        namespace,
+        release.id,
+        failure.service,
+        rolledBack,
+        failure.detail,
+        rollbackFailures,
+      );
+      await writeReleaseRecords(namespace, kube, (records) => ({
+        ...records,
+        inProgress: undefined,
+        lastFailed: {
+          ...record,
+          deployedAt: new Date(clock.now()).toISOString(),
+          failedService: failure.service,
+          rolledBack,
+          error: error.message,
+        },
+      })).catch((recordErr: unknown) => logger.warn(`could not record the failed release: ${String(recordErr)}`));
+      return error;
+    };
+
+    const order = dependencyOrder(config);
     const changed: string[] = [];
     const revisions: Record<string, string | undefined> = {};
-    for (const service of dependencyOrder(config)) {
+    for (const service of order) {
       const deployment = deployments.get(service);
       if (!deployment) continue;
       try {
         lock.assertHeld();
         const live = await readDeploymentIfExists(kube, namespace, service);
-        const before = live && revisionOf(live);
+        const liveRevision = live && revisionOf(live);
         logger.info(`release ${release.id}: rolling ${service}`);
         const [done] = await deployWithRollback([deployment], kube);
         revisions[service] = done?.revision;
-        if (done?.revision !== before) changed.push(service);
+        if (done?.revision !== liveRevision) changed.push(service);
       } catch (err) {
-        const detail = (err as Error)?.message ?? String(err);
-        const rolledBack: string[] = err instanceof DeployRolledBackError ? [service] : [];
-        const rollbackFailures: string[] = [];
-        for (const other of [...changed].reverse()) {
-          try {
-            await rollbackDeployment(namespace, other, {
-              ...kube,
-              reason: `release ${release.id} failed at ${service}: ${detail}`,
-              markImagesFailed: false,
-            });
-            rolledBack.push(other);
-          } catch (rollbackErr) {
-            rollbackFailures.push(`${other} (${(rollbackErr as Error)?.message ?? String(rollbackErr)})`);
-          }
-        }
-        const error = new ReleaseFailedError(env, namespace, release.id, service, rolledBack, detail, rollbackFailures);
-        await writeRecords(namespace, kube, (records) => ({
-          ...records,
-          inProgress: undefined,
-          lastFailed: {
-            ...record,
-            deployedAt: new Date(clock.now()).toISOString(),
-            failedService: service,
-            rolledBack,
-            error: error.message,
-          },
-        })).catch((recordErr: unknown) => logger.warn(`could not record the failed release: ${String(recordErr)}`));
-        throw error;
+        throw await fail({
+          service,
+          detail: (err as Error)?.message ?? String(err),
+          rolledBack: err instanceof DeployRolledBackError ? [service] : [],
+          undo: [...changed].reverse(),
+        });
       }
     }
 
-    const final: ReleaseRecord = { ...record, deployedAt: new Date(clock.now()).toISOString(), revisions };
-    await writeRecords(namespace, kube, (records) => ({
+    const final: ReleaseRecord = {
+      ...record,
+      deployedAt: new Date(clock.now()).toISOString(),
+      revisions,
+    };
+    await writeReleaseRecords(namespace, kube, (records) => ({
       ...records,
       inProgress: undefined,
       current: final,
@@ -185,81 +159,30 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
   }
 }
 
-/** Read the release records of a namespace (all undefined when nothing was deployed yet). */
-export async function readReleaseRecords(namespace: string, options: KubeOptions): Promise<ReleaseRecords> {
-  const cm = await readReleasesConfigMap(namespace, options);
-  return recordsOf(cm);
-}
-
-async function readReleasesConfigMap(namespace: string, options: KubeOptions): Promise<V1ConfigMap | undefined> {
-  const core = options.kubeConfig.makeApiClient(CoreV1Api);
-  try {
-    return await withOutageRetry(
-      options,
-      { action: "read", target: `ConfigMap ${namespace}/${RELEASES_CONFIGMAP}` },
-      () => core.readNamespacedConfigMap({ namespace, name: RELEASES_CONFIGMAP }),
-    );
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
-
-function recordsOf(cm: V1ConfigMap | undefined): ReleaseRecords {
-  const a = cm?.metadata?.annotations ?? {};
-  return {
-    current: parseJson<ReleaseRecord>(a[RELEASE_ANNOTATIONS.current]),
-    previous: parseJson<ReleaseRecord>(a[RELEASE_ANNOTATIONS.previous]),
-    lastFailed: parseJson<FailedReleaseRecord>(a[RELEASE_ANNOTATIONS.lastFailed]),
-    inProgress: parseJson<InProgressReleaseRecord>(a[RELEASE_ANNOTATIONS.inProgress]),
-  };
-}
-
-// A release still marked in progress when the next deploy holds the lock never finished.
-function interrupted(record: InProgressReleaseRecord, foundBy: string): FailedReleaseRecord {
-  const { holder, ...rest } = record;
-  return {
-    ...rest,
-    failedService: "unknown",
-    rolledBack: [],
-    error: `interrupted: the deploy by "${holder}" ended before finishing (found by release ${foundBy})`,
-  };
-}
-
-// Called under the deploy lock, so a read-modify-write (server-side apply) does not race another deploy.
-async function writeRecords(
+/**
+ * Roll services back one at a time (newest change first), each to the revision it had before; a service that
+ * cannot be rolled back is reported, and the others are still tried. The ones in `markFailed` get their images
+ * recorded as bad (refused on the next deploy unless forced); the others only went back with them.
+ */
+async function rollBackServices(
   namespace: string,
-  options: KubeOptions,
-  update: (records: ReleaseRecords) => ReleaseRecords,
-): Promise<void> {
-  const next = update(recordsOf(await readReleasesConfigMap(namespace, options)));
-  const annotations: Record<string, string> = {};
-  for (const key of Object.keys(RELEASE_ANNOTATIONS) as (keyof ReleaseRecords)[]) {
-    if (next[key]) annotations[RELEASE_ANNOTATIONS[key]] = JSON.stringify(next[key]);
+  services: readonly string[],
+  kube: DeployOptions,
+  how: { reason: string; markFailed: readonly string[]; rolledBack: readonly string[] },
+): Promise<{ rolledBack: string[]; rollbackFailures: string[] }> {
+  const rolledBack = [...how.rolledBack];
+  const rollbackFailures: string[] = [];
+  for (const service of services) {
+    try {
+      await rollbackDeployment(namespace, service, {
+        ...kube,
+        reason: how.reason,
+        markImagesFailed: how.markFailed.includes(service),
+      });
+      rolledBack.push(service);
+    } catch (rollbackErr) {
+      rollbackFailures.push(`${service} (${(rollbackErr as Error)?.message ?? String(rollbackErr)})`);
+    }
   }
-  // Server-side apply owns the annotations: one we leave out (a finished in-progress record) is removed.
-  await applyObjects(
-    [
-      {
-        apiVersion: "v1",
-        kind: "ConfigMap",
-        metadata: {
-          name: RELEASES_CONFIGMAP,
-          namespace,
-          labels: { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": MANAGED_BY },
-          annotations,
-        },
-      } as V1ConfigMap,
-    ],
-    options,
-  );
-}
-
-function parseJson<T>(raw: string | undefined): T | undefined {
-  if (!raw) return undefined;
-  try {
-    return JSON.parse(raw) as T;
-  } catch {
-    return undefined;
-  }
+  return { rolledBack, rollbackFailures };
 }

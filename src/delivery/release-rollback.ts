@@ -3,8 +3,9 @@
 import { DeliveryError } from "./errors.js";
 import { clockAndLogger } from "./kube.js";
 import { assertEnvironment } from "./manifests/index.js";
-import type { DeployReleaseOptions, DeployReleaseResult, ReleaseRecord } from "./release-deploy.js";
-import { deployRelease, readReleaseRecords } from "./release-deploy.js";
+import type { DeployReleaseOptions, DeployReleaseResult } from "./release-deploy.js";
+import { deployRelease } from "./release-deploy.js";
+import { type ReleaseRecord, readReleaseRecords } from "./release-records.js";
 
 export interface ReleaseRollbackResult extends DeployReleaseResult {
   /** The release that was current before the rollback. */

@@ -2,7 +2,7 @@
 import type { PipelineConfig } from "../config/index.js";
 import { type KubeOptions, readDeploymentIfExists } from "./kube.js";
 import { ANNOTATIONS, assertEnvironment, dependencyOrder } from "./manifests/index.js";
-import { type ReleaseRecord, type ReleaseRecords, readReleaseRecords } from "./release-deploy.js";
+import { type ReleaseRecord, type ReleaseRecords, readReleaseRecords } from "./release-records.js";
 import { lastRollback, type RollbackRecord } from "./rollback.js";
 import { revisionOf, rolloutState } from "./rollout-status.js";
 

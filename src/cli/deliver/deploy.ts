@@ -10,7 +10,8 @@ import {
   parseReleaseImages,
   type ReleaseInput,
 } from "../../delivery/manifests/index.js";
-import { deployRelease, type ReleaseRecord, readReleaseRecords } from "../../delivery/release-deploy.js";
+import { deployRelease } from "../../delivery/release-deploy.js";
+import { type ReleaseRecord, readReleaseRecords } from "../../delivery/release-records.js";
 import type { Command } from "../runner.js";
 import { UsageError } from "../usage.js";
 import { COMMON_OPTIONS, connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
