@@ -1,5 +1,6 @@
 // Every error the delivery code throws on purpose, in one module. Each message is one line that says what went
 // wrong and what to do about it; the fields carry the same facts for callers that branch on them.
+import type { ReleaseAnalysis } from "./release-records.js";
 
 /** Base class of every error the delivery code throws on purpose, so a CLI can print `message` as one line. */
 export class DeliveryError extends Error {
@@ -205,10 +206,29 @@ export class ReleaseFailedError extends DeliveryError {
     readonly rolledBack: readonly string[],
     readonly detail: string,
     readonly rollbackFailures: readonly string[] = [],
+    /** Set when the release failed its analysis: every service's verdict and the measurements that decided it. */
+    readonly analysis?: ReleaseAnalysis,
   ) {
     super(
       `release ${releaseId} to ${env} (${namespace}) failed at ${failedService}: ${detail}; rolled back: ${rolledBack.length ? rolledBack.join(", ") : "none"}${rollbackFailures.length ? `; could NOT roll back: ${rollbackFailures.join("; ")}` : ""}`,
     );
+  }
+}
+
+/**
+ * A release rolled out and stays current, but its analysis ended Inconclusive or Error: it is recorded as
+ * unverified and cannot be promoted. The message says what was missing and what to do.
+ */
+export class ReleaseUnverifiedError extends DeliveryError {
+  override readonly name = "ReleaseUnverifiedError";
+  constructor(
+    readonly env: string,
+    readonly namespace: string,
+    readonly releaseId: string,
+    readonly analysis: ReleaseAnalysis,
+    advice: string,
+  ) {
+    super(`release ${releaseId} to ${env} (${namespace}) is deployed but not verified: ${analysis.message}; ${advice}`);
   }
 }
 

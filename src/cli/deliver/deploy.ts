@@ -14,15 +14,20 @@ import { deployRelease } from "../../delivery/release-deploy.js";
 import { type ReleaseRecord, readReleaseRecords } from "../../delivery/release-records.js";
 import type { Command } from "../runner.js";
 import { UsageError } from "../usage.js";
+import { ANALYSIS_OPTIONS, ANALYSIS_USAGE, prometheusUrlOf, writeAnalysis } from "./analysis.js";
 import { COMMON_OPTIONS, connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
 
 export const DEPLOY_USAGE = `  deliver deploy --env <env> (--image [<service>=]<image@sha256:...> ... | --release <file.json>)
                  [--revision <label>] [--git-sha <sha>] [--force] [--lock-timeout <seconds>]
-                        roll a release out service by service in dependency order; a failure rolls back
-                        what the release changed. Services not given keep the environment's current image;
-                        an image without <service>= is for the service its repository ends with.
+                 [--prometheus-url <url>]
+                        roll a release out service by service in dependency order, then run the
+                        environment's analysis (if configured) on what changed; a failure or a Failed
+                        analysis rolls back what the release changed, an Inconclusive one exits 1 and
+                        leaves the release unverified. Services not given keep the environment's current
+                        image; an image without <service>= is for the service its repository ends with.
                         --release: JSON {"images": {"<service>": "<image>"}, "revision"?, "gitSha"?}
-                        --force: deploy images an earlier rollback marked as bad`;
+                        --force: deploy images an earlier rollback marked as bad
+                        ${ANALYSIS_USAGE}`;
 
 const releaseFile = z
   .object({
@@ -44,6 +49,7 @@ export const deploy: Command = async (args, io) => {
       "git-sha": { type: "string" },
       force: { type: "boolean" },
       "lock-timeout": { type: "string" },
+      ...ANALYSIS_OPTIONS,
     },
   });
   const env = required(values.env, "--env");
@@ -56,6 +62,7 @@ export const deploy: Command = async (args, io) => {
     ...(values.revision !== undefined ? { revision: values.revision } : {}),
     ...(values["git-sha"] !== undefined ? { gitSha: values["git-sha"] } : {}),
   };
+  const prometheusUrl = prometheusUrlOf(values);
   const config = await loadConfig(values.config);
   assertEnvironment(config, env);
   parseReleaseImages(config, input.images, env); // bad input fails here, before any cluster is contacted
@@ -72,6 +79,7 @@ export const deploy: Command = async (args, io) => {
     force: values.force ?? false,
     timeoutMs: timeoutMs(values.timeout),
     ...(lockTimeout !== undefined ? { lockTimeoutMs: lockTimeout } : {}),
+    ...(prometheusUrl !== undefined ? { prometheusUrl } : {}),
   });
   io.out.write(
     `deployed release ${result.release.id} to ${env} (${result.namespace}); changed: ${result.changed.join(", ") || "none"}\n`,
@@ -79,6 +87,7 @@ export const deploy: Command = async (args, io) => {
   for (const [service, image] of Object.entries(result.release.images)) {
     io.out.write(`  ${service.padEnd(12)} revision ${result.release.revisions?.[service] ?? "?"}  ${image}\n`);
   }
+  writeAnalysis(io.out, result.release.analysis);
 };
 
 /**

@@ -26,6 +26,13 @@ export function formatStatus(status: EnvironmentStatus): string {
   const lines = [
     `${status.env} (${status.namespace}): release ${current ? `${current.id}${current.revision ? ` (${current.revision})` : ""}, deployed ${current.deployedAt}` : "none recorded"}${status.matchesCurrentRelease ? "" : " — services differ from it"}`,
   ];
+  if (current?.analysis) {
+    const a = current.analysis;
+    lines.push(`  analysis: ${a.outcome} at ${a.at}${a.verified ? " (verified)" : ` (not verified: ${a.message})`}`);
+  }
+  if (current?.approval) lines.push(`  approved by ${current.approval.by} at ${current.approval.at}`);
+  if (current?.promotedFrom)
+    lines.push(`  promoted from ${current.promotedFrom.env} (release ${current.promotedFrom.release})`);
   if (previous) lines.push(`  previous release ${previous.id}, deployed ${previous.deployedAt}`);
   if (lastFailed)
     lines.push(`  last failed release ${lastFailed.id} at ${lastFailed.failedService}: ${lastFailed.error}`);

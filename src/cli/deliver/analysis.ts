@@ -1,0 +1,45 @@
+// What deploy and promote share about analysis: the flag that points them at Prometheus, read the same way by
+// both, and how a release's verdict is printed under their result.
+import { z } from "zod";
+import type { ReleaseAnalysis } from "../../delivery/release-records.js";
+import type { Writer } from "../runner.js";
+import { UsageError } from "../usage.js";
+
+/** Environment variable read when --prometheus-url is not given. */
+export const PROMETHEUS_URL_VARIABLE = "PROMETHEUS_URL";
+
+export const ANALYSIS_OPTIONS = { "prometheus-url": { type: "string" } } as const;
+
+export const ANALYSIS_USAGE = `--prometheus-url <url>: the Prometheus HTTP API the environment's analysis queries
+                        (default $${PROMETHEUS_URL_VARIABLE}); without it an environment with analysis records
+                        the release as not analysed, and it cannot be promoted from there`;
+
+const prometheusUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL, e.g. http://prometheus.monitoring:9090" })
+  .transform((url) => url.replace(/\/+$/, ""));
+
+/** The Prometheus URL from --prometheus-url, else $PROMETHEUS_URL; undefined when neither is set. */
+export function prometheusUrlOf(
+  values: { "prometheus-url"?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const given = values["prometheus-url"] ?? (env[PROMETHEUS_URL_VARIABLE] || undefined);
+  if (given === undefined) return undefined;
+  const parsed = prometheusUrl.safeParse(given);
+  if (!parsed.success) {
+    const source = values["prometheus-url"] !== undefined ? "--prometheus-url" : `$${PROMETHEUS_URL_VARIABLE}`;
+    throw new UsageError(`${source} "${given}" ${parsed.error.issues[0]?.message}`);
+  }
+  return parsed.data;
+}
+
+/** The analysis verdict under a deploy's or a promotion's result: one line, then one per service judged. */
+export function writeAnalysis(out: Writer, analysis: ReleaseAnalysis | undefined): void {
+  if (!analysis) return;
+  out.write(`analysis: ${analysis.outcome}${analysis.verified ? ", verified" : ", not verified"} at ${analysis.at}\n`);
+  if (analysis.outcome === "NotRun") out.write(`  ${analysis.message}\n`);
+  for (const [service, s] of Object.entries(analysis.services)) {
+    const metrics = s.metrics.map((m) => `${m.metric} ${m.phase} [${(m.value ?? []).join(", ")}]`).join(", ");
+    out.write(`  ${service.padEnd(12)} ${s.phase} revision ${s.revision}${metrics ? `: ${metrics}` : ""}\n`);
+  }
+}
