@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { conditionProblem } from "../delivery/analysis/condition.js";
-import { isDuration } from "../delivery/analysis/duration.js";
+import { durationMs, isDuration } from "../delivery/analysis/duration.js";
 import { QUERY_PLACEHOLDERS, unknownPlaceholders } from "../delivery/analysis/query.js";
 import { analysisLoadSchema, refineLoadDuration } from "./load-schema.js";
 
@@ -286,7 +286,15 @@ export const environmentSchema = z
     autoscaling: autoscalingSchema.optional(),
     promotion: z.strictObject({
       from: z.enum(ENVIRONMENT_NAMES, { message: `must be one of ${ENVIRONMENT_NAMES.join(", ")} or null` }).nullable(),
+      /** Promotion into this environment needs an approver (deliver promote --approve <who>). */
       requiresApproval: z.boolean(),
+      /**
+       * When `from` has analysis configured, its current release needs a Successful analysis at most this old to be
+       * promoted here.
+       */
+      analysisMaxAge: duration
+        .refine((d) => !isDuration(d) || durationMs(d) > 0, "must be longer than 0s (e.g. 24h)")
+        .default("24h"),
     }),
     slo: z.strictObject({
       availability: ratio,

@@ -183,11 +183,23 @@ export class ScaleError extends DeliveryError {
   }
 }
 
+/** Why a promotion was refused, so callers can branch without parsing messages. */
+export type PromotionErrorReason =
+  | "not_promoted_from"
+  | "not_deployed"
+  | "not_pinned"
+  | "no_container"
+  /** `from` has analysis configured and its current release has no Successful, recent analysis of what it runs. */
+  | "not_analysed"
+  /** `to` has promotion.requiresApproval and nobody approved. */
+  | "approval_required"
+  | "invalid_approver";
+
 /** A promotion that must not happen; one line that names both environments or the service at fault. */
 export class PromotionError extends DeliveryError {
   override readonly name = "PromotionError";
   constructor(
-    readonly reason: "not_promoted_from" | "not_deployed" | "not_pinned" | "no_container",
+    readonly reason: PromotionErrorReason,
     message: string,
   ) {
     super(message);

@@ -1,10 +1,14 @@
 // Promotion: deploy to one environment exactly the image digests running in the one before it; never rebuild.
+// Gated by pipeline.yaml: the promotion rule, the target's approval, and the source's analysis verdict.
 
-import type { EnvironmentName, PipelineConfig } from "../config/index.js";
+import type { PipelineConfig } from "../config/index.js";
 import { PromotionError } from "./errors.js";
-import { isNotFound, type KubeOptions, toDeliveryError } from "./kube.js";
+import { clockAndLogger, isNotFound, type KubeOptions, toDeliveryError } from "./kube.js";
 import { AppsV1Api, type V1Deployment } from "./kube-client.js";
 import { assertEnvironment, isPinnedReference, parseRelease, type ReleaseInput } from "./manifests/index.js";
+import { analysisRefusal, assertPromotedFrom, promotionApproval } from "./promotion-gate.js";
+import { type DeployReleaseOptions, type DeployReleaseResult, deployRelease } from "./release-deploy.js";
+import { readReleaseRecords } from "./release-records.js";
 
 export interface RunningDigestsOptions extends KubeOptions {
   config: PipelineConfig;
@@ -63,13 +67,7 @@ export async function promotionRelease(options: PromotionReleaseOptions): Promis
   const { config, from, to } = options;
   assertEnvironment(config, from);
   assertEnvironment(config, to);
-  const rule = config.environments[to as EnvironmentName].promotion.from;
-  if (rule !== from) {
-    throw new PromotionError(
-      "not_promoted_from",
-      `${to} is not promoted from ${from}: pipeline.yaml promotes ${to} from ${rule ?? "nowhere (it is the first environment)"} (environments.${to}.promotion.from)`,
-    );
-  }
+  assertPromotedFrom(config, from, to);
   const running = await readRunningDigests({ ...options, env: from });
   const images: Record<string, string> = {};
   for (const [service, r] of Object.entries(running)) {
@@ -84,4 +82,48 @@ export async function promotionRelease(options: PromotionReleaseOptions): Promis
   // the same validation a deploy to `to` applies (each service's repository in the registry `to` pulls from, digests)
   parseRelease(config, { images }, to);
   return { images };
+}
+
+export interface PromoteOptions extends Omit<DeployReleaseOptions, "env" | "release" | "approval" | "promotedFrom"> {
+  from: string;
+  to: string;
+  /** Who approved the promotion; required when `to` has promotion.requiresApproval, recorded either way. */
+  approvedBy?: string;
+}
+
+export interface PromoteResult extends DeployReleaseResult {
+  from: string;
+  /** The release of `from` that was promoted. */
+  fromRelease: string | undefined;
+}
+
+/**
+ * Promote `from` to `to`: refuse without the approval `to` requires, or when `from` has analysis configured and its
+ * current release lacks a Successful analysis of what it runs within `to`'s promotion.analysisMaxAge; then deploy
+ * exactly those digests to `to` (with `to`'s own analysis), recording who approved and where it came from.
+ */
+export async function promote(options: PromoteOptions): Promise<PromoteResult> {
+  const { config, from, to, approvedBy, ...deploy } = options;
+  const { clock, logger } = clockAndLogger(options);
+  assertEnvironment(config, from);
+  assertEnvironment(config, to);
+  assertPromotedFrom(config, from, to);
+  const approval = promotionApproval(config, from, to, approvedBy, clock.now());
+  const release = await promotionRelease(options);
+  const { current } = await readReleaseRecords(config.environments[from].namespace, options);
+  const running = Object.fromEntries(
+    Object.entries(release.images).map(([service, image]) => [service, image.slice(image.lastIndexOf("@") + 1)]),
+  );
+  const refusal = analysisRefusal({ config, from, to, current, running, now: clock.now() });
+  if (refusal) throw refusal;
+  if (approval) logger.info(`promotion of ${from} to ${to} approved by ${approval.by} at ${approval.at}`);
+  const result = await deployRelease({
+    ...deploy,
+    config,
+    env: to,
+    release: { ...release, revision: `promoted from ${from}` },
+    ...(approval ? { approval } : {}),
+    ...(current ? { promotedFrom: { env: from, release: current.id } } : {}),
+  });
+  return { ...result, from, fromRelease: current?.id };
 }

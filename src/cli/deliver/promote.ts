@@ -1,37 +1,54 @@
 import { parseArgs } from "node:util";
-import { promotionRelease } from "../../delivery/promote.js";
-import { deployRelease } from "../../delivery/release-deploy.js";
+import { promote as promoteRelease, promotionRelease } from "../../delivery/promote.js";
 import type { Command } from "../runner.js";
+import { ANALYSIS_OPTIONS, ANALYSIS_USAGE, prometheusUrlOf, writeAnalysis } from "./analysis.js";
 import { COMMON_OPTIONS, connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
 
-export const PROMOTE_USAGE = `  deliver promote --from <env> --to <env> [--print]
-                        deploy to <to> exactly the digests running in <from>
-                        (--print: print that release as JSON and deploy nothing)`;
+export const PROMOTE_USAGE = `  deliver promote --from <env> --to <env> [--approve <who>] [--prometheus-url <url>] [--print]
+                        deploy to <to> exactly the digests running in <from>. Refused when <to> has
+                        promotion.requiresApproval and no --approve is given, or when <from> has analysis
+                        and its current release has no Successful analysis of those digests within <to>'s
+                        promotion.analysisMaxAge. The approver is recorded with the release.
+                        (--print: print that release as JSON and deploy nothing)
+                        ${ANALYSIS_USAGE}`;
 
 export const promote: Command = async (args, io) => {
   const { values } = parseArgs({
     args,
-    options: { ...COMMON_OPTIONS, from: { type: "string" }, to: { type: "string" }, print: { type: "boolean" } },
+    options: {
+      ...COMMON_OPTIONS,
+      ...ANALYSIS_OPTIONS,
+      from: { type: "string" },
+      to: { type: "string" },
+      approve: { type: "string" },
+      print: { type: "boolean" },
+    },
   });
   const from = required(values.from, "--from");
   const to = required(values.to, "--to");
+  const prometheusUrl = prometheusUrlOf(values);
   const config = await loadConfig(values.config);
   const kubeConfig = await connect(values.kubeconfig);
   const logger = progressLogger(io);
-  const release = await promotionRelease({ config, from, to, kubeConfig, logger });
   if (values.print) {
+    const release = await promotionRelease({ config, from, to, kubeConfig, logger });
     io.out.write(`${JSON.stringify(release, null, 2)}\n`);
     return;
   }
-  const result = await deployRelease({
+  const result = await promoteRelease({
     config,
-    env: to,
-    release: { ...release, revision: `promoted from ${from}` },
+    from,
+    to,
     kubeConfig,
     logger,
     timeoutMs: timeoutMs(values.timeout),
+    ...(values.approve !== undefined ? { approvedBy: values.approve } : {}),
+    ...(prometheusUrl !== undefined ? { prometheusUrl } : {}),
   });
   io.out.write(
     `promoted ${from} to ${to}: release ${result.release.id} (changed: ${result.changed.join(", ") || "none"})\n`,
   );
+  const { approval } = result.release;
+  if (approval) io.out.write(`approved by ${approval.by} at ${approval.at}\n`);
+  writeAnalysis(io.out, result.release.analysis);
 };

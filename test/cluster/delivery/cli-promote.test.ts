@@ -1,5 +1,6 @@
 // deliver promote, spawned as a user runs it: --print shows the exact digests running in staging; without it
-// those digests are deployed to prod and prod's Deployments then run exactly them.
+// (and with the approval prod requires) those digests are deployed to prod and prod's Deployments then run exactly
+// them.
 import { afterAll, describe, expect, it } from "vitest";
 import { imageName } from "../../../src/config/index.js";
 import { applyObjects } from "../../../src/delivery/apply.js";
@@ -41,10 +42,22 @@ describe("deliver promote", () => {
     expect(JSON.parse(run.stdout)).toEqual({ images: expected });
   });
 
-  it("deploys exactly those digests to prod", async () => {
-    const run = await deliver(["promote", "--from", "staging", "--to", "prod", "--timeout", "90"]);
+  it("deploys exactly those digests to prod once approved (prod has promotion.requiresApproval)", async () => {
+    const run = await deliver([
+      "promote",
+      "--from",
+      "staging",
+      "--to",
+      "prod",
+      "--timeout",
+      "90",
+      "--approve",
+      "ci-bot",
+    ]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^promoted staging to prod: release [0-9a-f]{12} \(changed: .+\)\n$/);
+    expect(run.stdout).toMatch(
+      /^promoted staging to prod: release [0-9a-f]{12} \(changed: .+\)\napproved by ci-bot at \S+Z\n$/,
+    );
     for (const service of services) {
       const d = await readDeployment(kubeConfig, prod, service);
       expect(d.spec?.template.spec?.containers.find((c) => c.name === service)?.image).toBe(expected[service]);

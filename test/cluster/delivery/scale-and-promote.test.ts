@@ -1,4 +1,5 @@
-// Scale through the scale subresource (refused under an HPA) and promotion of exact digests, on the real cluster.
+// Scale through the scale subresource (refused under an HPA) and promotion of exact digests (into prod only with
+// the approval pipeline.yaml requires there), on the real cluster.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -6,7 +7,8 @@ import { imageName, type PipelineConfig, parsePipelineConfig } from "../../../sr
 import { applyObjects } from "../../../src/delivery/apply.js";
 import { PromotionError, ScaleError } from "../../../src/delivery/errors.js";
 import { AppsV1Api, type V1Deployment, type V2HorizontalPodAutoscaler } from "../../../src/delivery/kube-client.js";
-import { promotionRelease, readRunningDigests } from "../../../src/delivery/promote.js";
+import { promote, promotionRelease, readRunningDigests } from "../../../src/delivery/promote.js";
+import { readReleaseRecords } from "../../../src/delivery/release-records.js";
 import { waitForRollout } from "../../../src/delivery/rollout-status.js";
 import { scaleService } from "../../../src/delivery/scale.js";
 import { deleteNamespace, demoDeployment, readDeployment, testKubeConfig, uniqueNamespace } from "./helpers.js";
@@ -157,4 +159,40 @@ describe("promotion", () => {
     );
     expect((err as Error).message).not.toContain("\n");
   });
+
+  it("promote() into prod is refused without approvedBy, deploys nothing, and records the approver once given", async () => {
+    const config = configCopy();
+    const from = config.environments.staging.namespace;
+    const to = config.environments.prod.namespace;
+    const services = Object.keys(config.services);
+    const images = Object.fromEntries(
+      services.map((service, i) => [service, `${imageName(config.registry, service)}@${digest(String(i + 6))}`]),
+    );
+    await applyObjects(
+      services.map((service) =>
+        withImage(demoDeployment(from, "v1", { name: service, replicas: 1 }), images[service] ?? ""),
+      ),
+      { kubeConfig },
+    );
+
+    const refused = await promote({ config, from: "staging", to: "prod", kubeConfig }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(PromotionError);
+    expect(refused).toMatchObject({ reason: "approval_required" });
+    expect((await readReleaseRecords(to, { kubeConfig })).current).toBeUndefined();
+
+    const result = await promote({
+      config,
+      from: "staging",
+      to: "prod",
+      kubeConfig,
+      approvedBy: "release-manager@example.com",
+      timeoutMs: 90_000,
+    });
+    expect(result.release.images).toEqual(images);
+    expect(result.release.approval?.by).toBe("release-manager@example.com");
+    const recorded = (await readReleaseRecords(to, { kubeConfig })).current;
+    expect(recorded?.id).toBe(result.release.id);
+    expect(recorded?.approval).toEqual(result.release.approval);
+    expect(recorded?.revision).toBe("promoted from staging");
+  }, 120_000);
 });
