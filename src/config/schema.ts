@@ -3,6 +3,7 @@ import { conditionProblem } from "../delivery/analysis/condition.js";
 import { durationMs, isDuration } from "../delivery/analysis/duration.js";
 import { QUERY_PLACEHOLDERS, unknownPlaceholders } from "../delivery/analysis/query.js";
 import { analysisLoadSchema, refineLoadDuration } from "./load-schema.js";
+import { scalingSchema } from "./scaling-schema.js";
 
 /** The environments a release moves through, in no particular order (the promotion chain sets the order). */
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod"] as const;
@@ -308,6 +309,8 @@ export const environmentSchema = z
     }),
     scheduling: schedulingSchema.optional(),
     analysis: analysisSchema.optional(),
+    /** How `deliver watch` may scale out on saturation and back (docs/pipeline.md, Scaling). */
+    scaling: scalingSchema.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.replicas !== undefined && env.autoscaling !== undefined) {

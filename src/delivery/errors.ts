@@ -272,3 +272,24 @@ export class DeployLockLostError extends DeliveryError {
     super(`lost the deploy lock of namespace ${namespace} (held as "${holder}"): ${detail}; stopping this deploy`);
   }
 }
+
+/** Why `deliver watch` cannot start or had to stop, so callers can branch without parsing messages. */
+export type ScalingErrorReason =
+  /** The environment has no `scaling` block in pipeline.yaml. */
+  | "not_configured"
+  /** The scaling block does not fit the environment's replicas or autoscaling. */
+  | "invalid_bounds"
+  /** Prometheus failed for too many evaluations in a row: the watch cannot see what it would act on. */
+  | "prometheus_unavailable";
+
+/** Scaling actions that cannot be taken; one line that names the environment and the field or the failure. */
+export class ScalingError extends DeliveryError {
+  override readonly name = "ScalingError";
+  constructor(
+    readonly reason: ScalingErrorReason,
+    readonly env: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
