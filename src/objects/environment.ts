@@ -45,10 +45,19 @@ export class DeliveryEnvironment {
    * @param revision what the release records as its source revision, e.g. the commit
    * @param force deploy even an image this environment rolled back before
    * @param timeout seconds to wait for each rollout (the CLI's default when absent)
+   * @param prometheusUrl Prometheus the environment's analysis asks once every rollout is Ready (a failed analysis rolls the release back)
    */
   @func({ cache: "never" })
-  async deploy(images: string[], revision?: string, force = false, timeout?: number): Promise<string> {
-    return this.deliver(deployArgs(this.targets(), this.name, { images, revision, force, timeoutSeconds: timeout }));
+  async deploy(
+    images: string[],
+    revision?: string,
+    force = false,
+    timeout?: number,
+    prometheusUrl?: string,
+  ): Promise<string> {
+    return this.deliver(
+      deployArgs(this.targets(), this.name, { images, revision, force, timeoutSeconds: timeout, prometheusUrl }),
+    );
   }
 
   /**
@@ -92,13 +101,15 @@ export class DeliveryEnvironment {
   /**
    * Deploys to another environment exactly the image digests running in this one.
    *
-   * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config promote --to=prod
+   * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config promote --to=prod --approve=jane@example.com
    *
    * @param to the environment to promote to (e.g. prod from staging)
+   * @param approve who approves the promotion; required when the target's promotion.requiresApproval is true, recorded with the release
+   * @param prometheusUrl Prometheus the target environment's analysis asks after the rollout
    */
   @func({ cache: "never" })
-  async promote(to: string): Promise<string> {
-    return this.deliver(promoteArgs(this.targets(), this.name, to));
+  async promote(to: string, approve?: string, prometheusUrl?: string): Promise<string> {
+    return this.deliver(promoteArgs(this.targets(), this.name, to, { approvedBy: approve, prometheusUrl }));
   }
 
   private targets(): DeliveryTargets {

@@ -194,8 +194,8 @@ describe("the root module as dagger call --help shows it", () => {
       "test() -> String",
     ]);
     expect(signatures(objectOf(root, "DeliveryEnvironment"))).toEqual([
-      "deploy(--images: [String], --revision?: String, --force: Boolean = false, --timeout?: Int) -> String",
-      "promote(--to: String) -> String",
+      "deploy(--images: [String], --revision?: String, --force: Boolean = false, --timeout?: Int, --prometheus-url?: String) -> String",
+      "promote(--to: String, --approve?: String, --prometheus-url?: String) -> String",
       "rollback(--service?: String, --to-revision?: Int) -> String",
       "scale(--service: String, --replicas: Int) -> String",
       "status(--json: Boolean = false) -> String",

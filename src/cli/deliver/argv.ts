@@ -27,6 +27,16 @@ export interface DeployRequest {
   readonly force?: boolean;
   /** Seconds to wait for each rollout. */
   readonly timeoutSeconds?: number;
+  /** Prometheus the environment's analysis asks once every rollout is Ready (http or https URL). */
+  readonly prometheusUrl?: string;
+}
+
+/** What `promote` needs beyond the two environments. */
+export interface PromoteRequest {
+  /** Who approves, for a target environment with `promotion.requiresApproval`. */
+  readonly approvedBy?: string;
+  /** Prometheus the target environment's analysis asks after the rollout. */
+  readonly prometheusUrl?: string;
 }
 
 /** `name` when pipeline.yaml declares that environment; otherwise an error listing the declared ones. */
@@ -34,7 +44,7 @@ export function environmentName(targets: DeliveryTargets, name: string): string 
   return declaredName("environment", name, targets.environments);
 }
 
-/** `deploy --env=<env> --image=<service>=<ref> … [--revision=…] [--force] [--timeout=…]`. */
+/** `deploy --env=<env> --image=<service>=<ref> … [--revision=…] [--force] [--timeout=…] [--prometheus-url=…]`. */
 export function deployArgs(targets: DeliveryTargets, env: string, request: DeployRequest): string[] {
   const args = ["deploy", `--env=${environmentName(targets, env)}`];
   for (const pair of imagePairs(targets, request.images)) args.push(`--image=${pair}`);
@@ -43,6 +53,7 @@ export function deployArgs(targets: DeliveryTargets, env: string, request: Deplo
   if (request.timeoutSeconds !== undefined) {
     args.push(`--timeout=${wholeNumber("timeout", request.timeoutSeconds, 1)}`);
   }
+  if (request.prometheusUrl !== undefined) args.push(`--prometheus-url=${httpUrl(request.prometheusUrl)}`);
   return args;
 }
 
@@ -73,12 +84,32 @@ export function statusArgs(targets: DeliveryTargets, env: string, json: boolean)
   return json ? [...args, "--json"] : args;
 }
 
-/** `promote --from=<env> --to=<env>`: what runs in `from`, deployed to `to`. */
-export function promoteArgs(targets: DeliveryTargets, from: string, to: string): string[] {
+/** `promote --from=<env> --to=<env> [--approve=<who>] [--prometheus-url=…]`: what runs in `from`, deployed to `to`. */
+export function promoteArgs(
+  targets: DeliveryTargets,
+  from: string,
+  to: string,
+  request: PromoteRequest = {},
+): string[] {
   environmentName(targets, from);
   environmentName(targets, to);
   if (from === to) throw new Error(`cannot promote ${from} to itself`);
-  return ["promote", `--from=${from}`, `--to=${to}`];
+  const args = ["promote", `--from=${from}`, `--to=${to}`];
+  if (request.approvedBy !== undefined) {
+    const approver = request.approvedBy.trim();
+    if (!approver) throw new Error("approve: name who approves (e.g. --approve=jane@example.com)");
+    args.push(`--approve=${approver}`);
+  }
+  if (request.prometheusUrl !== undefined) args.push(`--prometheus-url=${httpUrl(request.prometheusUrl)}`);
+  return args;
+}
+
+function httpUrl(value: string): string {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new Error(`prometheusUrl: "${value}" is not an http(s) URL (e.g. http://prometheus.monitoring:9090)`);
+  }
+  return value;
 }
 
 /**

@@ -118,6 +118,28 @@ describe("deliver command lines for an environment", () => {
     expect(() => promoteArgs(targets, "staging", "production")).toThrow('unknown environment "production"');
   });
 
+  it("promote passes the approver and the Prometheus URL, and refuses a blank approver or a URL that is not http(s)", () => {
+    expect(
+      promoteArgs(targets, "staging", "prod", { approvedBy: " jane@example.com ", prometheusUrl: "http://prom:9090" }),
+    ).toEqual([
+      "promote",
+      "--from=staging",
+      "--to=prod",
+      "--approve=jane@example.com",
+      "--prometheus-url=http://prom:9090",
+    ]);
+    expect(() => promoteArgs(targets, "staging", "prod", { approvedBy: "  " })).toThrow("approve: name who approves");
+    expect(() => promoteArgs(targets, "staging", "prod", { prometheusUrl: "file:///etc/passwd" })).toThrow(
+      'prometheusUrl: "file:///etc/passwd" is not an http(s) URL',
+    );
+    expect(
+      deployArgs(targets, "dev", { images: [`api=${API}`], prometheusUrl: "https://prom.example:9090/" }),
+    ).toContain("--prometheus-url=https://prom.example:9090/");
+    expect(() => deployArgs(targets, "dev", { images: [`api=${API}`], prometheusUrl: "prom:9090" })).toThrow(
+      "prometheusUrl",
+    );
+  });
+
   it("an environment pipeline.yaml does not declare is named with the declared ones", () => {
     expect(environmentName(targets, "staging")).toBe("staging");
     expect(() => environmentName(targets, "qa")).toThrow(
