@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// deliver: deploy, inspect, roll back, scale and promote the services of an environment, with the same code
-// the pipeline runs.
+// deliver: deploy, inspect, roll back, scale (by hand or by watching the SLO) and promote the services of an
+// environment, with the same code the pipeline runs.
 import { PipelineConfigError } from "../config/index.js";
 import { DeliveryError } from "../delivery/errors.js";
 import { DEPLOY_USAGE, deploy } from "./deliver/deploy.js";
@@ -9,11 +9,21 @@ import { ROLLBACK_USAGE, rollback } from "./deliver/rollback.js";
 import { SCALE_USAGE, scale } from "./deliver/scale.js";
 import { COMMON_USAGE } from "./deliver/shared.js";
 import { STATUS_USAGE, status } from "./deliver/status.js";
+import { WATCH_USAGE, watch } from "./deliver/watch.js";
 import { type Cli, type CliIo, runCli, runIfMain } from "./runner.js";
 
 export const deliverCli: Cli = {
-  usage: ["Usage:", DEPLOY_USAGE, STATUS_USAGE, ROLLBACK_USAGE, SCALE_USAGE, PROMOTE_USAGE, COMMON_USAGE].join("\n"),
-  commands: { deploy, status, rollback, scale, promote },
+  usage: [
+    "Usage:",
+    DEPLOY_USAGE,
+    STATUS_USAGE,
+    ROLLBACK_USAGE,
+    SCALE_USAGE,
+    WATCH_USAGE,
+    PROMOTE_USAGE,
+    COMMON_USAGE,
+  ].join("\n"),
+  commands: { deploy, status, rollback, scale, watch, promote },
   isUserError: (error): error is Error => error instanceof DeliveryError || error instanceof PipelineConfigError,
   oneLineErrors: true,
 };

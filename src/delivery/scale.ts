@@ -1,14 +1,19 @@
 // Scaling a service's Deployment through its scale subresource, refused when an autoscaler owns the count.
 
 import { declaredName, type PipelineConfig } from "../config/index.js";
+import { MAX_REPLICAS } from "../config/scaling-schema.js";
 import { FIELD_MANAGER } from "./apply.js";
 import { ScaleError } from "./errors.js";
-import { clockAndLogger, isNotFound, toDeliveryError } from "./kube.js";
-import { AppsV1Api, AutoscalingV2Api, PatchStrategy, setHeaderOptions } from "./kube-client.js";
+import { clockAndLogger, isNotFound, type KubeOptions, toDeliveryError, withOutageRetry } from "./kube.js";
+import {
+  AppsV1Api,
+  AutoscalingV2Api,
+  PatchStrategy,
+  setHeaderOptions,
+  type V2HorizontalPodAutoscaler,
+} from "./kube-client.js";
 import { assertEnvironment } from "./manifests/index.js";
 import { type WaitForRolloutOptions, waitForRollout } from "./rollout-status.js";
-
-export const MAX_REPLICAS = 100;
 
 export interface ScaleServiceOptions extends WaitForRolloutOptions {
   config: PipelineConfig;
@@ -53,6 +58,26 @@ export function checkReplicas(replicas: number): void {
   }
 }
 
+/** The HorizontalPodAutoscaler (autoscaling/v2) that owns a Deployment's replica count, if any. */
+export async function autoscalerOf(
+  options: KubeOptions,
+  namespace: string,
+  deployment: string,
+): Promise<V2HorizontalPodAutoscaler | undefined> {
+  const autoscaling = options.kubeConfig.makeApiClient(AutoscalingV2Api);
+  const { items } = await withOutageRetry(
+    options,
+    { action: "list HorizontalPodAutoscalers in", target: `Namespace ${namespace}` },
+    () => autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace }),
+  );
+  return items.find(
+    (h) =>
+      h.spec?.scaleTargetRef?.kind === "Deployment" &&
+      h.spec.scaleTargetRef.name === deployment &&
+      (h.spec.scaleTargetRef.apiVersion ?? "apps/v1").startsWith("apps/"),
+  );
+}
+
 /** Set a service's replica count through the Deployment's scale subresource. */
 export async function scaleService(options: ScaleServiceOptions): Promise<ScaleResult> {
   const { config, env, service, replicas, kubeConfig } = options;
@@ -61,19 +86,7 @@ export async function scaleService(options: ScaleServiceOptions): Promise<ScaleR
   checkReplicas(replicas);
   const target = `Deployment ${namespace}/${name}`;
 
-  let hpas: Awaited<ReturnType<AutoscalingV2Api["listNamespacedHorizontalPodAutoscaler"]>>["items"];
-  try {
-    hpas = (await kubeConfig.makeApiClient(AutoscalingV2Api).listNamespacedHorizontalPodAutoscaler({ namespace }))
-      .items;
-  } catch (err) {
-    throw toDeliveryError(err, kubeConfig, "list HorizontalPodAutoscalers in", `Namespace ${namespace}`);
-  }
-  const hpa = hpas.find(
-    (h) =>
-      h.spec?.scaleTargetRef?.kind === "Deployment" &&
-      h.spec.scaleTargetRef.name === name &&
-      (h.spec.scaleTargetRef.apiVersion ?? "apps/v1").startsWith("apps/"),
-  );
+  const hpa = await autoscalerOf(options, namespace, name);
   if (hpa) {
     throw new ScaleError(
       "autoscaled",
