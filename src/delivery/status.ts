@@ -1,10 +1,12 @@
-// What an environment is running: per service image, revision, ready/desired, last rollback; and its release.
+// What an environment is running: per service image, revision, ready/desired, last rollback; its release; and the
+// scaling actions of deliver watch.
 import type { PipelineConfig } from "../config/index.js";
 import { type KubeOptions, readDeploymentIfExists } from "./kube.js";
 import { ANNOTATIONS, assertEnvironment, dependencyOrder } from "./manifests/index.js";
 import { type ReleaseRecord, type ReleaseRecords, readReleaseRecords } from "./release-records.js";
 import { lastRollback, type RollbackRecord } from "./rollback.js";
 import { revisionOf, rolloutState } from "./rollout-status.js";
+import { readScalingRecords, type ScalingHistory } from "./scaling/records.js";
 
 export interface ServiceStatus {
   service: string;
@@ -35,6 +37,8 @@ export interface EnvironmentStatus {
   services: ServiceStatus[];
   /** True when every service runs exactly the current release's image. */
   matchesCurrentRelease: boolean;
+  /** `deliver watch`'s scaling actions per service, oldest first; a service it never scaled is absent. */
+  scaling: Record<string, ScalingHistory>;
 }
 
 export interface EnvironmentStatusOptions extends KubeOptions {
@@ -46,7 +50,10 @@ export async function environmentStatus(options: EnvironmentStatusOptions): Prom
   const { config, env } = options;
   assertEnvironment(config, env);
   const namespace = config.environments[env].namespace;
-  const releases = await readReleaseRecords(namespace, options);
+  const [releases, scaling] = await Promise.all([
+    readReleaseRecords(namespace, options),
+    readScalingRecords(namespace, options),
+  ]);
   const services = await Promise.all(
     dependencyOrder(config).map(async (service): Promise<ServiceStatus> => {
       const d = await readDeploymentIfExists(options, namespace, service);
@@ -93,5 +100,6 @@ export async function environmentStatus(options: EnvironmentStatusOptions): Prom
     services,
     matchesCurrentRelease:
       current !== undefined && services.every((s) => s.deployed && s.image === current.images[s.service]),
+    scaling,
   };
 }

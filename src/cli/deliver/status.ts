@@ -3,10 +3,12 @@ import { assertEnvironment } from "../../delivery/manifests/index.js";
 import { type EnvironmentStatus, environmentStatus } from "../../delivery/status.js";
 import type { Command } from "../runner.js";
 import { COMMON_OPTIONS, connect, loadConfig, required } from "./shared.js";
+import { formatScaling } from "./watch.js";
 
 export const STATUS_USAGE = `  deliver status --env <env> [--json]
                         per service: image, revision, ready/desired, rollout, last rollback;
-                        and the environment's current, previous, failed and unfinished releases`;
+                        and the environment's current, previous, failed and unfinished releases;
+                        the last scaling action of deliver watch per service`;
 
 export const status: Command = async (args, io) => {
   const { values } = parseArgs({
@@ -56,5 +58,6 @@ export function formatStatus(status: EnvironmentStatus): string {
   for (const row of [header, ...rows]) {
     lines.push(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  "));
   }
+  lines.push(...formatScaling(status.scaling));
   return `${lines.join("\n")}\n`;
 }

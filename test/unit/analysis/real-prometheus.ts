@@ -72,10 +72,11 @@ export interface SlowServer {
 }
 
 /**
- * An HTTP server whose `GET /work` answers after `delayMs`, recording each request in
+ * An HTTP server whose `GET /work` answers after `delayMs` (or, given a function, the delay it returns when the
+ * request arrives, so a test can make the server slow and fast again), recording each request in
  * `http_request_duration_seconds` with the labels and buckets the shop's services use, and serving `/metrics`.
  */
-export async function startSlowServer(delayMs: number): Promise<SlowServer> {
+export async function startSlowServer(delay: number | (() => number)): Promise<SlowServer> {
   const registry = new Registry();
   const duration = new Histogram({
     name: "http_request_duration_seconds",
@@ -91,6 +92,7 @@ export async function startSlowServer(delayMs: number): Promise<SlowServer> {
       });
       return;
     }
+    const delayMs = typeof delay === "function" ? delay() : delay;
     setTimeout(() => {
       response.writeHead(200, { "content-type": "text/plain" }).end("ok");
       // The nominal delay, not the measured one: on a busy machine timer lateness would move the good revision's
