@@ -293,3 +293,32 @@ export class ScalingError extends DeliveryError {
     super(message);
   }
 }
+
+/** The options given to the synthetic load driver were refused; `field` names the option, the message says what is allowed. */
+export class LoadOptionsError extends DeliveryError {
+  override readonly name = "LoadOptionsError";
+
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`synthetic load: ${field}: ${problem}`);
+  }
+}
+
+/**
+ * The load tool itself failed (not a request it sent: those are counted in the load summary, never thrown, and
+ * neither are the driver's other findings such as sold-out products).
+ */
+export class LoadRunError extends DeliveryError {
+  override readonly name = "LoadRunError";
+
+  constructor(
+    readonly baseUrl: string,
+    cause: unknown,
+  ) {
+    super(`synthetic load against ${baseUrl} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+  }
+}

@@ -3,7 +3,7 @@
 // count (rate × duration), our deadline (duration, then a drain no longer than the request timeout) and its
 // bail-out after repeated connection errors. An AbortSignal or stop() ends it early.
 import autocannon from "autocannon";
-import { LoadRunError } from "./errors.js";
+import { LoadRunError } from "../errors.js";
 import { type LoadOptionsInput, parseLoadOptions } from "./options.js";
 import { Shopper } from "./shopper.js";
 import { type LoadStopReason, type LoadSummary, summarise } from "./summary.js";

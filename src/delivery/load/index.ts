@@ -1,7 +1,8 @@
 // Synthetic shoppers for analysis windows: the storefront's browse → cart → checkout flow and catalog reads,
 // bounded in rate, count and time, driven by autocannon.
+
+export { LoadOptionsError, LoadRunError } from "../errors.js";
 export { type RunningLoad, runSyntheticLoad, startSyntheticLoad } from "./drive.js";
-export { LoadOptionsError, LoadRunError } from "./errors.js";
 export { type LoadTarget, syntheticLoadOptions } from "./from-config.js";
 export { LOAD_CEILING, LOAD_DEFAULTS } from "./limits.js";
 export { type LoadOptions, type LoadOptionsInput, loadOptionsSchema } from "./options.js";

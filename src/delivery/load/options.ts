@@ -1,7 +1,7 @@
 // The driver's options, validated at its boundary with the same ceilings as pipeline.yaml, so a caller that
 // builds options by hand cannot get more traffic than the configuration could ask for.
 import { z } from "zod";
-import { LoadOptionsError } from "./errors.js";
+import { LoadOptionsError } from "../errors.js";
 import { LOAD_CEILING } from "./limits.js";
 
 const LOOKS_LIKE_ORIGIN = /^https?:\/\/[^/?#]+\/?$/;
