@@ -41,13 +41,6 @@ export const loadSchema = z.strictObject({
     .default({ ...LOAD_DEFAULTS.mix }),
 });
 
-/**
- * The `load` key of an analysis block: optional, and absent when not written. The transform makes the parsed key
- * required-but-possibly-undefined, so code that takes `Required<AnalysisConfig>` (analysis/plan.ts) is not made to
- * demand a load block.
- */
-export const analysisLoadSchema = loadSchema.optional().transform((load) => load);
-
 /** An analysis' load block after validation, defaults filled in. */
 export type LoadConfig = z.output<typeof loadSchema>;
 

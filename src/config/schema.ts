@@ -2,7 +2,7 @@ import { z } from "zod";
 import { conditionProblem } from "../delivery/analysis/condition.js";
 import { durationMs, isDuration } from "../delivery/analysis/duration.js";
 import { QUERY_PLACEHOLDERS, unknownPlaceholders } from "../delivery/analysis/query.js";
-import { analysisLoadSchema, refineLoadDuration } from "./load-schema.js";
+import { loadSchema, refineLoadDuration } from "./load-schema.js";
 import { scalingSchema } from "./scaling-schema.js";
 
 /** The environments a release moves through, in no particular order (the promotion chain sets the order). */
@@ -257,7 +257,7 @@ export const analysisSchema = z
       .min(1, "must list at least one metric (leave metrics out for the defaults from slo)")
       .optional(),
     /** Synthetic shoppers while the analysis runs (docs/pipeline.md, Traffic during analysis); none without it. */
-    load: analysisLoadSchema,
+    load: loadSchema.optional(),
   })
   .superRefine((analysis, ctx) => {
     const seen = new Set<string>();

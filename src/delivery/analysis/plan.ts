@@ -42,11 +42,17 @@ export interface PlanInput {
   readonly previousRevision?: string;
 }
 
+/** An analysis block with every field a run measures by filled in. */
+export type AnalysisSettings = Required<Omit<AnalysisConfig, "load">> & Pick<AnalysisConfig, "load">;
+
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const LABEL = /^[0-9a-f]{12}$/;
 
-/** The environment's analysis settings, defaults filled in, metrics from its slo when it lists none. */
-export function analysisSettings(environment: EnvironmentConfig): Required<AnalysisConfig> {
+/**
+ * The environment's analysis settings, defaults filled in, metrics from its slo when it lists none. `load` stays
+ * optional: an analysis without synthetic load is complete, and the load driver reads that block itself.
+ */
+export function analysisSettings(environment: EnvironmentConfig): AnalysisSettings {
   const settings = environment.analysis ?? analysisSchema.parse({});
   return { ...settings, metrics: settings.metrics ?? defaultMetrics(environment.slo) };
 }
