@@ -81,7 +81,7 @@ describe("environments[].analysis.load", () => {
     expect(start).toBeGreaterThan(0);
     const block: string[] = [];
     for (const line of lines.slice(start)) {
-      if (!line.startsWith("  # ")) break;
+      if (!line.startsWith("  #   ")) break; // the next commented block (scaling) starts at "  # "
       block.push(line.slice(4).replace(/\s+#.*$/, ""));
     }
     const uncommented = real.replace(DEV, `${DEV}${block.map((line) => `  ${line}`).join("\n")}\n`);
