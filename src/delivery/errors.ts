@@ -1,6 +1,6 @@
 // Every error the delivery code throws on purpose, in one module. Each message is one line that says what went
 // wrong and what to do about it; the fields carry the same facts for callers that branch on them.
-import type { ReleaseAnalysis } from "./release-records.js";
+import type { ReleaseAnalysis, ReleaseRecord } from "./release-records.js";
 
 /** Base class of every error the delivery code throws on purpose, so a CLI can print `message` as one line. */
 export class DeliveryError extends Error {
@@ -220,6 +220,8 @@ export class ReleaseFailedError extends DeliveryError {
     readonly rollbackFailures: readonly string[] = [],
     /** Set when the release failed its analysis: every service's verdict and the measurements that decided it. */
     readonly analysis?: ReleaseAnalysis,
+    /** The release as it was being deployed: its images and digests, its approval and where it was promoted from. */
+    readonly release?: ReleaseRecord,
   ) {
     super(
       `release ${releaseId} to ${env} (${namespace}) failed at ${failedService}: ${detail}; rolled back: ${rolledBack.length ? rolledBack.join(", ") : "none"}${rollbackFailures.length ? `; could NOT roll back: ${rollbackFailures.join("; ")}` : ""}`,
@@ -239,6 +241,10 @@ export class ReleaseUnverifiedError extends DeliveryError {
     readonly releaseId: string,
     readonly analysis: ReleaseAnalysis,
     advice: string,
+    /** The release as recorded: images, digests, Deployment revisions, approval. */
+    readonly release?: ReleaseRecord,
+    /** Services whose Deployment got a new revision. */
+    readonly changed?: readonly string[],
   ) {
     super(`release ${releaseId} to ${env} (${namespace}) is deployed but not verified: ${analysis.message}; ${advice}`);
   }
@@ -320,5 +326,18 @@ export class LoadRunError extends DeliveryError {
     super(`synthetic load against ${baseUrl} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
       cause,
     });
+  }
+}
+
+/** A report the user asked for (--report-dir, $DELIVER_REPORT_DIR, $GITHUB_STEP_SUMMARY) cannot be written. */
+export class ReportWriteError extends DeliveryError {
+  override readonly name = "ReportWriteError";
+  constructor(
+    readonly path: string,
+    readonly detail: string,
+    /** What the command itself did, so a report that cannot be written does not hide that the deploy happened. */
+    outcome: string,
+  ) {
+    super(`${outcome}, but the report could not be written to ${path} (${detail}): fix the path or its permissions`);
   }
 }

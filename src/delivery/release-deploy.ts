@@ -132,6 +132,7 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
         failure.detail,
         rollbackFailures,
         failure.analysis,
+        record,
       );
       await writeReleaseRecords(namespace, kube, (records) => ({
         ...records,
@@ -232,6 +233,8 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
         release.id,
         analysis,
         unverifiedAdvice(env, analysis, options.prometheusUrl),
+        final,
+        changed,
       );
     }
     logger.info(`release ${release.id} to ${env}: done (changed: ${changed.join(", ") || "none"})`);
