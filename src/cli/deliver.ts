@@ -5,6 +5,7 @@ import { PipelineConfigError } from "../config/index.js";
 import { DeliveryError } from "../delivery/errors.js";
 import { DEPLOY_USAGE, deploy } from "./deliver/deploy.js";
 import { PROMOTE_USAGE, promote } from "./deliver/promote.js";
+import { REPORT_USAGE } from "./deliver/report.js";
 import { ROLLBACK_USAGE, rollback } from "./deliver/rollback.js";
 import { SCALE_USAGE, scale } from "./deliver/scale.js";
 import { COMMON_USAGE } from "./deliver/shared.js";
@@ -22,6 +23,7 @@ export const deliverCli: Cli = {
     WATCH_USAGE,
     PROMOTE_USAGE,
     COMMON_USAGE,
+    REPORT_USAGE,
   ].join("\n"),
   commands: { deploy, status, rollback, scale, watch, promote },
   isUserError: (error): error is Error => error instanceof DeliveryError || error instanceof PipelineConfigError,

@@ -15,11 +15,12 @@ import { type ReleaseRecord, readReleaseRecords } from "../../delivery/release-r
 import type { Command } from "../runner.js";
 import { UsageError } from "../usage.js";
 import { ANALYSIS_OPTIONS, ANALYSIS_USAGE, prometheusUrlOf, writeAnalysis } from "./analysis.js";
+import { REPORT_OPTIONS, reportDestination, withReport } from "./report.js";
 import { COMMON_OPTIONS, connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
 
 export const DEPLOY_USAGE = `  deliver deploy --env <env> (--image [<service>=]<image@sha256:...> ... | --release <file.json>)
                  [--revision <label>] [--git-sha <sha>] [--force] [--lock-timeout <seconds>]
-                 [--prometheus-url <url>]
+                 [--prometheus-url <url>] [--report-dir <dir>]
                         roll a release out service by service in dependency order, then run the
                         environment's analysis (if configured) on what changed; a failure or a Failed
                         analysis rolls back what the release changed, an Inconclusive one exits 1 and
@@ -50,44 +51,53 @@ export const deploy: Command = async (args, io) => {
       force: { type: "boolean" },
       "lock-timeout": { type: "string" },
       ...ANALYSIS_OPTIONS,
+      ...REPORT_OPTIONS,
     },
   });
-  const env = required(values.env, "--env");
-  if ((values.image === undefined) === (values.release === undefined)) {
-    throw new UsageError("give the images with --image <service>=<image> (repeated) or --release <file>, not both");
-  }
-  const given = values.release ? await readReleaseFile(values.release) : { images: imagePairs(values.image ?? []) };
-  const input: ReleaseInput = {
-    ...given,
-    ...(values.revision !== undefined ? { revision: values.revision } : {}),
-    ...(values["git-sha"] !== undefined ? { gitSha: values["git-sha"] } : {}),
-  };
-  const prometheusUrl = prometheusUrlOf(values);
-  const config = await loadConfig(values.config);
-  assertEnvironment(config, env);
-  parseReleaseImages(config, input.images, env); // bad input fails here, before any cluster is contacted
-  const kubeConfig = await connect(values.kubeconfig);
-  const logger = progressLogger(io);
-  const { current } = await readReleaseRecords(config.environments[env].namespace, { kubeConfig });
-  const lockTimeout = timeoutMs(values["lock-timeout"]);
-  const result = await deployRelease({
-    config,
-    env,
-    release: { ...input, images: withCurrentImages(config, input.images, current, logger) },
-    kubeConfig,
-    logger,
-    force: values.force ?? false,
-    timeoutMs: timeoutMs(values.timeout),
-    ...(lockTimeout !== undefined ? { lockTimeoutMs: lockTimeout } : {}),
-    ...(prometheusUrl !== undefined ? { prometheusUrl } : {}),
+  await withReport("deploy", reportDestination(values), io, async (learn) => {
+    const env = required(values.env, "--env");
+    learn({ env });
+    if ((values.image === undefined) === (values.release === undefined)) {
+      throw new UsageError("give the images with --image <service>=<image> (repeated) or --release <file>, not both");
+    }
+    const given = values.release ? await readReleaseFile(values.release) : { images: imagePairs(values.image ?? []) };
+    learn({ requested: given.images });
+    const input: ReleaseInput = {
+      ...given,
+      ...(values.revision !== undefined ? { revision: values.revision } : {}),
+      ...(values["git-sha"] !== undefined ? { gitSha: values["git-sha"] } : {}),
+    };
+    const prometheusUrl = prometheusUrlOf(values);
+    const config = await loadConfig(values.config);
+    learn({ config });
+    assertEnvironment(config, env);
+    parseReleaseImages(config, input.images, env); // bad input fails here, before any cluster is contacted
+    const kubeConfig = await connect(values.kubeconfig);
+    const logger = progressLogger(io);
+    const { current } = await readReleaseRecords(config.environments[env].namespace, { kubeConfig });
+    const images = withCurrentImages(config, input.images, current, logger);
+    learn({ requested: images });
+    const lockTimeout = timeoutMs(values["lock-timeout"]);
+    const result = await deployRelease({
+      config,
+      env,
+      release: { ...input, images },
+      kubeConfig,
+      logger,
+      force: values.force ?? false,
+      timeoutMs: timeoutMs(values.timeout),
+      ...(lockTimeout !== undefined ? { lockTimeoutMs: lockTimeout } : {}),
+      ...(prometheusUrl !== undefined ? { prometheusUrl } : {}),
+    });
+    io.out.write(
+      `deployed release ${result.release.id} to ${env} (${result.namespace}); changed: ${result.changed.join(", ") || "none"}\n`,
+    );
+    for (const [service, image] of Object.entries(result.release.images)) {
+      io.out.write(`  ${service.padEnd(12)} revision ${result.release.revisions?.[service] ?? "?"}  ${image}\n`);
+    }
+    writeAnalysis(io.out, result.release.analysis);
+    return { kind: "release", result };
   });
-  io.out.write(
-    `deployed release ${result.release.id} to ${env} (${result.namespace}); changed: ${result.changed.join(", ") || "none"}\n`,
-  );
-  for (const [service, image] of Object.entries(result.release.images)) {
-    io.out.write(`  ${service.padEnd(12)} revision ${result.release.revisions?.[service] ?? "?"}  ${image}\n`);
-  }
-  writeAnalysis(io.out, result.release.analysis);
 };
 
 /**
