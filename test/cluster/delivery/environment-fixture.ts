@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, inject } from "vitest";
 import { parseDocument } from "yaml";
-import { type PipelineConfig, parsePipelineConfig } from "../../../src/config/index.js";
+import { type EnvironmentConfig, type PipelineConfig, parsePipelineConfig } from "../../../src/config/index.js";
 import { uniqueNamespace } from "./helpers.js";
 
 export const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -30,14 +30,23 @@ export interface TestEnvironment {
   deliver(args: readonly string[], options?: { kubeconfig?: string; timeoutMs?: number }): Promise<CliRun>;
 }
 
+/** What a test changes in each of its environments. */
+export interface TestEnvironmentOptions {
+  readonly progressDeadlineSeconds?: number;
+  /** Where the pods go (the pods tier puts them on the real node). */
+  readonly scheduling?: EnvironmentConfig["scheduling"];
+  /** Namespaces chosen by the caller (environment → namespace) instead of fresh random ones. */
+  readonly namespaces?: Readonly<Record<string, string>>;
+}
+
 /**
  * A temporary directory with the kubeconfig and a pipeline.yaml in which each of `envs` gets a namespace of its own
- * (`<prefix>-<env>-<random>`) and, if given, a shorter progress deadline.
+ * (`<prefix>-<env>-<random>`) and, if given, a shorter progress deadline and its scheduling.
  */
 export function testEnvironment(
   prefix: string,
   envs: readonly string[],
-  options: { progressDeadlineSeconds?: number } = {},
+  options: TestEnvironmentOptions = {},
 ): TestEnvironment {
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const kubeconfigFile = join(dir, "kubeconfig");
@@ -45,11 +54,12 @@ export function testEnvironment(
   const doc = parseDocument(readFileSync(join(root, "pipeline.yaml"), "utf8"));
   const namespaces: Record<string, string> = {};
   for (const env of envs) {
-    namespaces[env] = uniqueNamespace(`${prefix}-${env}`);
+    namespaces[env] = options.namespaces?.[env] ?? uniqueNamespace(`${prefix}-${env}`);
     doc.setIn(["environments", env, "namespace"], namespaces[env]);
     if (options.progressDeadlineSeconds !== undefined) {
       doc.setIn(["environments", env, "rollout", "progressDeadlineSeconds"], options.progressDeadlineSeconds);
     }
+    if (options.scheduling) doc.setIn(["environments", env, "scheduling"], doc.createNode(options.scheduling));
   }
   const configFile = join(dir, "pipeline.yaml");
   writeFileSync(configFile, doc.toString());

@@ -103,6 +103,8 @@ export function apiserverArgs(config: ClusterConfig, certs: Certificates, ports:
     // certificate against the cluster CA and asks the API server whether the admin may.
     `--kubelet-client-certificate=${certs.adminCert}`,
     `--kubelet-client-key=${certs.adminKey}`,
+    // By the node's InternalIP: nothing resolves the node's host name on this machine.
+    "--kubelet-preferred-address-types=InternalIP,Hostname",
   ];
 }
 

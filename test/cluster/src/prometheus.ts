@@ -34,6 +34,9 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
+/** How often the scrape manager takes new targets from discovery (Prometheus' default is 5 s). */
+export const DISCOVERY_RELOAD_INTERVAL_SECONDS = 1;
+
 /** Starts Prometheus with `configYaml` and waits until /-/ready answers; stops it again if it never does. */
 export async function startPrometheus(options: StartPrometheusOptions): Promise<RunningPrometheus> {
   const started = Date.now();
@@ -51,6 +54,8 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
       `--storage.tsdb.path=${join(options.dir, "data")}`,
       `--web.listen-address=127.0.0.1:${web}`,
       "--log.level=debug",
+      // Hidden flag (default 5 s): how long new targets from discovery wait before the scrape pools take them.
+      `--scrape.discovery-reload-interval=${DISCOVERY_RELOAD_INTERVAL_SECONDS}s`,
     ],
     logFile,
   );
