@@ -4,8 +4,11 @@
 // a Failed one still running must be seen and rolled back rather than left in place as merely unverified.
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { EnvironmentName, PipelineConfig } from "../config/index.js";
+import { loadSchema } from "../config/load-schema.js";
 import { runAnalysis } from "./analysis/run.js";
 import { type Clock, type Logger, systemClock } from "./kube.js";
+import { syntheticLoadOptions, withSyntheticLoad } from "./load/index.js";
+import type { LoadSummary } from "./load/summary.js";
 import { digestLabelValue } from "./manifests/labels.js";
 import type { ReleaseAnalysis, ReleaseRecord, ServiceAnalysis } from "./release-records.js";
 import {
@@ -60,6 +63,8 @@ export interface VerifyReleaseOptions {
   readonly targets: readonly AnalysisTarget[];
   /** Base URL of the Prometheus HTTP API; without it a release of an environment with analysis is NotRun. */
   readonly prometheusUrl: string | undefined;
+  /** The storefront synthetic shoppers use while the analysis runs; none without it. */
+  readonly loadUrl?: string;
   /**
    * This very release's record, when the environment ran it before (the current release deployed again, or the
    * previous one rolled back to): without a Prometheus URL its recorded verdict is kept rather than lost.
@@ -84,7 +89,15 @@ export async function verifyRelease(options: VerifyReleaseOptions): Promise<Rele
     logger.warn(`release ${options.releaseId}: ${verdict.message}; it cannot be promoted from ${env} until it is`);
     return verdict;
   }
-  return analyseRelease({ config, env, prometheusUrl, targets: options.targets, clock, logger });
+  return analyseRelease({
+    config,
+    env,
+    prometheusUrl,
+    targets: options.targets,
+    clock,
+    logger,
+    ...(options.loadUrl === undefined ? {} : { loadUrl: options.loadUrl }),
+  });
 }
 
 export interface AnalyseReleaseOptions {
@@ -92,17 +105,49 @@ export interface AnalyseReleaseOptions {
   readonly env: EnvironmentName;
   readonly prometheusUrl: string;
   readonly targets: readonly AnalysisTarget[];
+  /** The storefront synthetic shoppers use for as long as the analysis runs (analysis.load, or its defaults). */
+  readonly loadUrl?: string;
   readonly clock: Clock;
   readonly logger: Logger;
 }
 
-/** Runs the environment's analysis for every target at once and returns the release's verdict. */
+/**
+ * Runs the environment's analysis for every target at once, under synthetic load when a storefront URL is given, and
+ * returns the release's verdict.
+ */
 export async function analyseRelease(options: AnalyseReleaseOptions): Promise<ReleaseAnalysis> {
-  const { config, env, prometheusUrl, targets, clock, logger } = options;
-  const stop = new AbortController();
+  const { config, env, prometheusUrl, targets, loadUrl, logger } = options;
   logger.info(
     `analysis of ${env}: ${targets.map((t) => t.service).join(", ") || "nothing"} against Prometheus at ${prometheusUrl}`,
   );
+  if (loadUrl === undefined) {
+    if (config.environments[env].analysis?.load)
+      logger.warn(`${env}: analysis.load is set but no storefront URL was given (--load-url): no synthetic traffic`);
+    return judgeTargets(options);
+  }
+  const load = loadSchema.parse(config.environments[env].analysis?.load ?? {});
+  logger.info(
+    `analysis of ${env}: synthetic shoppers at ${loadUrl}, ${load.rate} requests/s, ${load.concurrency} at once`,
+  );
+  const { result, load: summary } = await withSyntheticLoad(syntheticLoadOptions(load, { baseUrl: loadUrl }), () =>
+    judgeTargets(options),
+  );
+  logger.info(`analysis of ${env}: synthetic load ${describeLoad(summary)}`);
+  return result;
+}
+
+function describeLoad(summary: LoadSummary): string {
+  const { requests, failures, purchases, catalogReads, latencyMs } = summary;
+  return (
+    `${requests.answered} of ${requests.sent} requests answered (${failures.serverErrors} 5xx, ` +
+    `${failures.connectionErrors + failures.timeouts} unanswered), ${purchases.completed} purchases paid, ` +
+    `${catalogReads.completed} catalog reads, p50 ${latencyMs.p50} ms, p99 ${latencyMs.p99} ms`
+  );
+}
+
+async function judgeTargets(options: AnalyseReleaseOptions): Promise<ReleaseAnalysis> {
+  const { config, env, prometheusUrl, targets, clock, logger } = options;
+  const stop = new AbortController();
   const judged = await Promise.all(
     targets.map(async (target): Promise<[string, ServiceAnalysis]> => {
       const revision = digestLabelValue(target.digest);

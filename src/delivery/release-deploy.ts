@@ -44,6 +44,8 @@ export interface DeployReleaseOptions extends Omit<DeployOptions, "kubeConfig"> 
    * changed are judged against it once Ready; without it such a release is recorded as not analysed.
    */
   prometheusUrl?: string;
+  /** The storefront synthetic shoppers use while the analysis runs (pipeline.yaml's analysis.load, or its defaults). */
+  loadUrl?: string;
   /** Who approved this deploy and when (a promotion into an environment with requiresApproval); recorded. */
   approval?: { by: string; at: string };
   /** The environment and release this one is promoted from; recorded. */
@@ -191,6 +193,7 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
         replaced: before.current?.id === release.id ? before.previous : before.current,
       }),
       prometheusUrl: options.prometheusUrl,
+      ...(options.loadUrl === undefined ? {} : { loadUrl: options.loadUrl }),
       recorded,
       releaseId: release.id,
       clock,

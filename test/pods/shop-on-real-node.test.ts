@@ -2,7 +2,6 @@
 // through the storefront Service from inside the cluster, Prometheus series for every new pod within a scrape
 // interval of Ready, and releases whose checkout really exits at start, or starts but never becomes ready, rolled
 // back as a whole while availability stays at or above its floor.
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ReleaseFailedError } from "../../src/delivery/errors.js";
 import { AppsV1Api, CoreV1Api, type V1Pod } from "../../src/delivery/kube-client.js";
@@ -13,7 +12,7 @@ import { deleteNamespace, sampleAvailability, testKubeConfig } from "../cluster/
 import { findRunningCluster } from "../cluster/index.js";
 import { DISCOVERY_RELOAD_INTERVAL_SECONDS } from "../cluster/src/prometheus.js";
 import { REAL_NODE_LABEL, REAL_NODE_TAINT } from "../cluster/src/real-node/config.js";
-import { runInCluster } from "./support/in-cluster.js";
+import { bundleProgram, runInCluster } from "./support/in-cluster.js";
 import { nodeMemory } from "./support/node-memory.js";
 import { startShopDatabase } from "./support/postgres.js";
 import { rawSamples } from "./support/prometheus-api.js";
@@ -29,6 +28,14 @@ const { config, namespaces, deliver } = testEnvironment("pods", ["dev"], {
   scheduling: {
     nodeSelector: { [REAL_NODE_LABEL.key]: REAL_NODE_LABEL.value },
     tolerations: [{ ...REAL_NODE_TAINT, operator: "Equal" }],
+  },
+  // dev's SLOs with the default metrics; short, so the whole analysis takes about half a minute.
+  analysis: {
+    interval: "5s",
+    count: 3,
+    initialDelay: "10s",
+    window: "20s",
+    load: { rate: 10, concurrency: 2, mix: { catalogReads: 1, purchases: 1 } },
   },
 });
 const namespace = namespaces.dev ?? "";
@@ -88,13 +95,13 @@ describe("the shop on the real node", () => {
   });
 
   it("a shopper pod buys through the storefront Service: storefront → api, checkout → api and payments", async () => {
-    const shopper = readFileSync(new URL("./support/storefront-shopper.ts", import.meta.url), "utf8");
+    const shopper = await bundleProgram(new URL("./support/storefront-shopper.ts", import.meta.url));
     const run = await runInCluster(kubeConfig, {
       namespace,
       name: "shopper",
       image: images.node,
-      files: { "shopper.mts": shopper },
-      command: ["node", "/program/shopper.mts", "http://storefront:3000"],
+      files: { "shopper.mjs": shopper },
+      command: ["node", "/program/shopper.mjs", "http://storefront:3000"],
       timeoutMs: 120_000,
     });
     expect(run, run.log).toMatchObject({ phase: "Succeeded", exitCode: 0 });
@@ -141,6 +148,43 @@ describe("the shop on the real node", () => {
       `first up=1 sample after Ready (Ready cut to the second, scrape interval ${scrapeInterval} s): ${lags.join(", ")}`,
     );
   });
+});
+
+describe("analysis of the real pods under synthetic load", () => {
+  it("deploying the running release again with --prometheus-url and --load-url judges all four services Successful, with real purchases", async () => {
+    const [storefront] = await servicePods("storefront");
+    const loadUrl = `http://${storefront?.status?.podIP}:${config.services.storefront?.port}`;
+    const run = await deliver(
+      [
+        "deploy",
+        "--env",
+        "dev",
+        ...services.flatMap((s) => ["--image", `${s}=${goodImages[s]}`]),
+        "--revision",
+        "pods-1",
+        "--prometheus-url",
+        prometheusUrl,
+        "--load-url",
+        loadUrl,
+      ],
+      { timeoutMs: 280_000 },
+    );
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toMatch(/^analysis: Successful, verified at /m);
+    for (const service of services) {
+      expect(run.stdout, service).toMatch(new RegExp(`^  ${service} +Successful revision [0-9a-f]{12}`, "m"));
+    }
+    const load =
+      /synthetic load (\d+) of (\d+) requests answered \((\d+) 5xx, (\d+) unanswered\), (\d+) purchases paid/.exec(
+        run.stderr,
+      );
+    expect(load, run.stderr).not.toBeNull();
+    const [, answered, , serverErrors, , paid] = (load as RegExpExecArray).map(Number);
+    expect(answered).toBeGreaterThan(50);
+    expect(serverErrors).toBe(0);
+    expect(paid).toBeGreaterThan(0);
+    console.log(`analysis under synthetic load on the real node: ${load?.[0]}`);
+  }, 300_000);
 });
 
 describe("releases that fail on the real node are rolled back as a whole", () => {

@@ -14,9 +14,20 @@ export const ANALYSIS_USAGE = `--prometheus-url <url>: the Prometheus HTTP API t
                         (default $${PROMETHEUS_URL_VARIABLE}); without it an environment with analysis records
                         the release as not analysed, and it cannot be promoted from there`;
 
-const prometheusUrl = z
-  .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL, e.g. http://prometheus.monitoring:9090" })
-  .transform((url) => url.replace(/\/+$/, ""));
+/** Synthetic load during the analysis: the storefront it shops at (pipeline.yaml's analysis.load sets how much). */
+export const LOAD_OPTIONS = { "load-url": { type: "string" } } as const;
+
+export const LOAD_USAGE = `--load-url <url>: the storefront synthetic shoppers browse, buy from and read the catalog
+                        of while the analysis runs (analysis.load in pipeline.yaml, or its defaults), so a quiet
+                        environment still has requests to measure; purchases are real orders`;
+
+const httpUrl = (example: string) =>
+  z
+    .url({ protocol: /^https?$/, error: `must be an http:// or https:// URL, e.g. ${example}` })
+    .transform((url) => url.replace(/\/+$/, ""));
+
+const prometheusUrl = httpUrl("http://prometheus.monitoring:9090");
+const storefrontUrl = httpUrl("http://127.0.0.1:3000");
 
 /** The Prometheus URL from --prometheus-url, else $PROMETHEUS_URL; undefined when neither is set. */
 export function prometheusUrlOf(
@@ -30,6 +41,15 @@ export function prometheusUrlOf(
     const source = values["prometheus-url"] !== undefined ? "--prometheus-url" : `$${PROMETHEUS_URL_VARIABLE}`;
     throw new UsageError(`${source} "${given}" ${parsed.error.issues[0]?.message}`);
   }
+  return parsed.data;
+}
+
+/** The storefront URL from --load-url; undefined when not given. */
+export function loadUrlOf(values: { "load-url"?: string | undefined }): string | undefined {
+  const given = values["load-url"];
+  if (given === undefined) return undefined;
+  const parsed = storefrontUrl.safeParse(given);
+  if (!parsed.success) throw new UsageError(`--load-url "${given}" ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }
 

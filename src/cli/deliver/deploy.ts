@@ -14,13 +14,21 @@ import { deployRelease } from "../../delivery/release-deploy.js";
 import { type ReleaseRecord, readReleaseRecords } from "../../delivery/release-records.js";
 import type { Command } from "../runner.js";
 import { UsageError } from "../usage.js";
-import { ANALYSIS_OPTIONS, ANALYSIS_USAGE, prometheusUrlOf, writeAnalysis } from "./analysis.js";
+import {
+  ANALYSIS_OPTIONS,
+  ANALYSIS_USAGE,
+  LOAD_OPTIONS,
+  LOAD_USAGE,
+  loadUrlOf,
+  prometheusUrlOf,
+  writeAnalysis,
+} from "./analysis.js";
 import { REPORT_OPTIONS, reportDestination, withReport } from "./report.js";
 import { COMMON_OPTIONS, connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
 
 export const DEPLOY_USAGE = `  deliver deploy --env <env> (--image [<service>=]<image@sha256:...> ... | --release <file.json>)
                  [--revision <label>] [--git-sha <sha>] [--force] [--lock-timeout <seconds>]
-                 [--prometheus-url <url>] [--report-dir <dir>]
+                 [--prometheus-url <url> [--load-url <url>]] [--report-dir <dir>]
                         roll a release out service by service in dependency order, then run the
                         environment's analysis (if configured) on what changed; a failure or a Failed
                         analysis rolls back what the release changed, an Inconclusive one exits 1 and
@@ -28,7 +36,8 @@ export const DEPLOY_USAGE = `  deliver deploy --env <env> (--image [<service>=]<
                         image; an image without <service>= is for the service its repository ends with.
                         --release: JSON {"images": {"<service>": "<image>"}, "revision"?, "gitSha"?}
                         --force: deploy images an earlier rollback marked as bad
-                        ${ANALYSIS_USAGE}`;
+                        ${ANALYSIS_USAGE}
+                        ${LOAD_USAGE}`;
 
 const releaseFile = z
   .object({
@@ -51,6 +60,7 @@ export const deploy: Command = async (args, io) => {
       force: { type: "boolean" },
       "lock-timeout": { type: "string" },
       ...ANALYSIS_OPTIONS,
+      ...LOAD_OPTIONS,
       ...REPORT_OPTIONS,
     },
   });
@@ -68,6 +78,7 @@ export const deploy: Command = async (args, io) => {
       ...(values["git-sha"] !== undefined ? { gitSha: values["git-sha"] } : {}),
     };
     const prometheusUrl = prometheusUrlOf(values);
+    const loadUrl = loadUrlOf(values);
     const config = await loadConfig(values.config);
     learn({ config });
     assertEnvironment(config, env);
@@ -88,6 +99,7 @@ export const deploy: Command = async (args, io) => {
       timeoutMs: timeoutMs(values.timeout),
       ...(lockTimeout !== undefined ? { lockTimeoutMs: lockTimeout } : {}),
       ...(prometheusUrl !== undefined ? { prometheusUrl } : {}),
+      ...(loadUrl !== undefined ? { loadUrl } : {}),
     });
     io.out.write(
       `deployed release ${result.release.id} to ${env} (${result.namespace}); changed: ${result.changed.join(", ") || "none"}\n`,

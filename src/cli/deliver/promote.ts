@@ -1,18 +1,27 @@
 import { parseArgs } from "node:util";
 import { promote as promoteRelease, promotionRelease } from "../../delivery/promote.js";
 import type { Command } from "../runner.js";
-import { ANALYSIS_OPTIONS, ANALYSIS_USAGE, prometheusUrlOf, writeAnalysis } from "./analysis.js";
+import {
+  ANALYSIS_OPTIONS,
+  ANALYSIS_USAGE,
+  LOAD_OPTIONS,
+  LOAD_USAGE,
+  loadUrlOf,
+  prometheusUrlOf,
+  writeAnalysis,
+} from "./analysis.js";
 import { REPORT_OPTIONS, reportDestination, withReport } from "./report.js";
 import { COMMON_OPTIONS, connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
 
-export const PROMOTE_USAGE = `  deliver promote --from <env> --to <env> [--approve <who>] [--prometheus-url <url>] [--print]
+export const PROMOTE_USAGE = `  deliver promote --from <env> --to <env> [--approve <who>] [--prometheus-url <url> [--load-url <url>]] [--print]
                   [--report-dir <dir>]
                         deploy to <to> exactly the digests running in <from>. Refused when <to> has
                         promotion.requiresApproval and no --approve is given, or when <from> has analysis
                         and its current release has no Successful analysis of those digests within <to>'s
                         promotion.analysisMaxAge. The approver is recorded with the release.
                         (--print: print that release as JSON and deploy nothing; no report)
-                        ${ANALYSIS_USAGE}`;
+                        ${ANALYSIS_USAGE}
+                        ${LOAD_USAGE}`;
 
 export const promote: Command = async (args, io) => {
   const { values } = parseArgs({
@@ -20,6 +29,7 @@ export const promote: Command = async (args, io) => {
     options: {
       ...COMMON_OPTIONS,
       ...ANALYSIS_OPTIONS,
+      ...LOAD_OPTIONS,
       ...REPORT_OPTIONS,
       from: { type: "string" },
       to: { type: "string" },
@@ -32,6 +42,7 @@ export const promote: Command = async (args, io) => {
     const to = required(values.to, "--to");
     learn({ from, env: to });
     const prometheusUrl = prometheusUrlOf(values);
+    const loadUrl = loadUrlOf(values);
     const config = await loadConfig(values.config);
     learn({ config });
     const kubeConfig = await connect(values.kubeconfig);
@@ -50,6 +61,7 @@ export const promote: Command = async (args, io) => {
       timeoutMs: timeoutMs(values.timeout),
       ...(values.approve !== undefined ? { approvedBy: values.approve } : {}),
       ...(prometheusUrl !== undefined ? { prometheusUrl } : {}),
+      ...(loadUrl !== undefined ? { loadUrl } : {}),
     });
     io.out.write(
       `promoted ${from} to ${to}: release ${result.release.id} (changed: ${result.changed.join(", ") || "none"})\n`,

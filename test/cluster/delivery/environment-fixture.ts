@@ -35,13 +35,15 @@ export interface TestEnvironmentOptions {
   readonly progressDeadlineSeconds?: number;
   /** Where the pods go (the pods tier puts them on the real node). */
   readonly scheduling?: EnvironmentConfig["scheduling"];
+  /** The environments' analysis block, as pipeline.yaml would write it. */
+  readonly analysis?: Readonly<Record<string, unknown>>;
   /** Namespaces chosen by the caller (environment → namespace) instead of fresh random ones. */
   readonly namespaces?: Readonly<Record<string, string>>;
 }
 
 /**
  * A temporary directory with the kubeconfig and a pipeline.yaml in which each of `envs` gets a namespace of its own
- * (`<prefix>-<env>-<random>`) and, if given, a shorter progress deadline and its scheduling.
+ * (`<prefix>-<env>-<random>`) and, if given, a shorter progress deadline, its scheduling and its analysis.
  */
 export function testEnvironment(
   prefix: string,
@@ -60,6 +62,7 @@ export function testEnvironment(
       doc.setIn(["environments", env, "rollout", "progressDeadlineSeconds"], options.progressDeadlineSeconds);
     }
     if (options.scheduling) doc.setIn(["environments", env, "scheduling"], doc.createNode(options.scheduling));
+    if (options.analysis) doc.setIn(["environments", env, "analysis"], doc.createNode(options.analysis));
   }
   const configFile = join(dir, "pipeline.yaml");
   writeFileSync(configFile, doc.toString());

@@ -1,5 +1,7 @@
 // Running a short program inside the cluster, in a pod on the real node: Service names and ClusterIPs resolve
 // only there (this machine routes the service range to a blackhole), so calls through a Service start from a pod.
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { CoreV1Api, type KubeConfig, type V1Pod } from "../../../src/delivery/kube-client.js";
 import { notYet, waitFor } from "../../cluster/src/wait.js";
 import { realNodePlacement } from "./placement.js";
@@ -21,6 +23,25 @@ export interface InClusterProgram {
   /** The command, e.g. `["node", "/program/shopper.mts", "http://storefront:3000"]`. */
   readonly command: readonly string[];
   readonly timeoutMs: number;
+}
+
+/**
+ * `entry` and what it imports from the repository as one ES module for the pod's Node (no node_modules there), so a
+ * program run in the cluster shares code with the rest of the project instead of copying it.
+ */
+export async function bundleProgram(entry: URL): Promise<string> {
+  const result = await build({
+    entryPoints: [fileURLToPath(entry)],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node24",
+    write: false,
+    logLevel: "silent",
+  });
+  const [output] = result.outputFiles;
+  if (!output) throw new Error(`esbuild produced nothing for ${entry}`);
+  return output.text;
 }
 
 /** Runs `program` to completion in a pod on the real node and returns its phase, exit code and log. */

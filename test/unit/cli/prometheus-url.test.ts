@@ -1,7 +1,7 @@
-// Where deploy and promote find Prometheus: --prometheus-url, else $PROMETHEUS_URL, checked before any cluster is
-// contacted.
+// Where deploy and promote find Prometheus (--prometheus-url, else $PROMETHEUS_URL) and the storefront for synthetic
+// load (--load-url), checked before any cluster is contacted.
 import { describe, expect, it } from "vitest";
-import { prometheusUrlOf } from "../../../src/cli/deliver/analysis.js";
+import { loadUrlOf, prometheusUrlOf } from "../../../src/cli/deliver/analysis.js";
 import { UsageError } from "../../../src/cli/usage.js";
 
 describe("prometheusUrlOf", () => {
@@ -20,6 +20,20 @@ describe("prometheusUrlOf", () => {
     );
     expect(() => prometheusUrlOf({}, { PROMETHEUS_URL: "localhost:9090" })).toThrow(
       '$PROMETHEUS_URL "localhost:9090" must be an http:// or https:// URL',
+    );
+  });
+});
+
+describe("loadUrlOf", () => {
+  it("takes the storefront's http(s) URL without a trailing slash; none means no synthetic load", () => {
+    expect(loadUrlOf({ "load-url": "http://10.90.0.7:3000/" })).toBe("http://10.90.0.7:3000");
+    expect(loadUrlOf({})).toBeUndefined();
+  });
+
+  it("refuses what is not an http(s) URL, naming the flag", () => {
+    expect(() => loadUrlOf({ "load-url": "storefront:3000" })).toThrow(UsageError);
+    expect(() => loadUrlOf({ "load-url": "file:///etc/passwd" })).toThrow(
+      '--load-url "file:///etc/passwd" must be an http:// or https:// URL, e.g. http://127.0.0.1:3000',
     );
   });
 });
