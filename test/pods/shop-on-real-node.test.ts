@@ -50,6 +50,12 @@ async function servicePods(service: string): Promise<V1Pod[]> {
   return list.items.filter((pod) => !pod.metadata?.deletionTimestamp);
 }
 
+/** `deliver deploy` of the four good images to dev as release pods-1, with `extra` flags. */
+function deployGoodRelease(extra: readonly string[] = []) {
+  const images = services.flatMap((s) => ["--image", `${s}=${goodImages[s]}`]);
+  return deliver(["deploy", "--env", "dev", ...images, "--revision", "pods-1", ...extra], { timeoutMs: 280_000 });
+}
+
 const readyAt = (pod: V1Pod) => pod.status?.conditions?.find((c) => c.type === "Ready" && c.status === "True");
 
 beforeAll(async () => {
@@ -60,17 +66,7 @@ afterAll(() => deleteNamespace(kubeConfig, namespace));
 
 describe("the shop on the real node", () => {
   it("deliver deploy rolls out the four images; every pod is Ready on real-node-0 and answers /readyz on its pod IP", async () => {
-    const run = await deliver(
-      [
-        "deploy",
-        "--env",
-        "dev",
-        ...services.flatMap((s) => ["--image", `${s}=${goodImages[s]}`]),
-        "--revision",
-        "pods-1",
-      ],
-      { timeoutMs: 280_000 },
-    );
+    const run = await deployGoodRelease();
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^deployed release [0-9a-f]{12} to dev /);
 
@@ -154,21 +150,7 @@ describe("analysis of the real pods under synthetic load", () => {
   it("deploying the running release again with --prometheus-url and --load-url judges all four services Successful, with real purchases", async () => {
     const [storefront] = await servicePods("storefront");
     const loadUrl = `http://${storefront?.status?.podIP}:${config.services.storefront?.port}`;
-    const run = await deliver(
-      [
-        "deploy",
-        "--env",
-        "dev",
-        ...services.flatMap((s) => ["--image", `${s}=${goodImages[s]}`]),
-        "--revision",
-        "pods-1",
-        "--prometheus-url",
-        prometheusUrl,
-        "--load-url",
-        loadUrl,
-      ],
-      { timeoutMs: 280_000 },
-    );
+    const run = await deployGoodRelease(["--prometheus-url", prometheusUrl, "--load-url", loadUrl]);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toMatch(/^analysis: Successful, verified at /m);
     for (const service of services) {
