@@ -4,7 +4,8 @@
 // `/metrics` serves the histogram for Prometheus to scrape.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Histogram, Registry } from "prom-client";
+import { requestDurationHistogram } from "@shop/service-kit";
+import { Registry } from "prom-client";
 
 export interface RevisionServerOptions {
   /** How long each request takes (recorded as exactly this, so timer lateness cannot move a bucket). */
@@ -24,13 +25,7 @@ export interface RevisionServer {
 export async function startRevisionServer(options: RevisionServerOptions = {}): Promise<RevisionServer> {
   const delayMs = options.delayMs ?? 5;
   const registry = new Registry();
-  const duration = new Histogram({
-    name: "http_request_duration_seconds",
-    help: "HTTP request duration by route, method and status code",
-    labelNames: ["route", "method", "status_code"] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
+  const duration = requestDurationHistogram(registry);
   let total = 0;
   let errors = 0;
   const server: Server = createServer((request, response) => {

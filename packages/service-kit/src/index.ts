@@ -21,6 +21,7 @@ export { canonicalJson, requestFingerprint } from "./fingerprint.js";
 export type { ReadinessCheck } from "./health.js";
 export { type CallOptions, type CallResult, ServiceClient, type ServiceClientOptions } from "./http-client.js";
 export { createLogger, REDACTED_PATHS } from "./logger.js";
+export { requestDurationHistogram } from "./metrics.js";
 export { main, runServer } from "./run-server.js";
 export { errorBodySchema, errorResponses, idempotencyKeySchema } from "./schemas.js";
 export { storableTextSchema } from "./storable-text.js";

@@ -9,19 +9,27 @@ declare module "fastify" {
   }
 }
 
+/**
+ * `http_request_duration_seconds` by route, method and status code, in `registry`: what every service records and
+ * what the pipeline's analysis, alerts and dashboards query.
+ */
+export function requestDurationHistogram(registry: Registry): Histogram<"route" | "method" | "status_code"> {
+  return new Histogram({
+    name: "http_request_duration_seconds",
+    help: "HTTP request duration by route, method and status code",
+    labelNames: ["route", "method", "status_code"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+}
+
 /** Request duration histogram by route, method and status, process metrics, and `GET /metrics`. */
 export const metricsPlugin = fp(
   async (app: FastifyInstance, options: { service: string }) => {
     const registry = new Registry();
     registry.setDefaultLabels({ service: options.service });
     collectDefaultMetrics({ register: registry });
-    const duration = new Histogram({
-      name: "http_request_duration_seconds",
-      help: "HTTP request duration by route, method and status code",
-      labelNames: ["route", "method", "status_code"] as const,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: [registry],
-    });
+    const duration = requestDurationHistogram(registry);
     app.decorate("metrics", registry);
 
     app.addHook("onResponse", async (request, reply) => {

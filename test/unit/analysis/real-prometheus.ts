@@ -6,7 +6,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Histogram, Registry } from "prom-client";
+import { requestDurationHistogram } from "@shop/service-kit";
+import { Registry } from "prom-client";
 import { stringify } from "yaml";
 import { silentLogger } from "../../cluster/src/log.js";
 import { freePorts } from "../../cluster/src/ports.js";
@@ -78,13 +79,7 @@ export interface SlowServer {
  */
 export async function startSlowServer(delay: number | (() => number)): Promise<SlowServer> {
   const registry = new Registry();
-  const duration = new Histogram({
-    name: "http_request_duration_seconds",
-    help: "HTTP request duration by route, method and status code",
-    labelNames: ["route", "method", "status_code"] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
+  const duration = requestDurationHistogram(registry);
   const server: Server = createServer((request, response) => {
     if (request.url === "/metrics") {
       registry.metrics().then((text) => {
