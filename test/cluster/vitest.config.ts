@@ -1,9 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { nodeResolution } from "../support/vitest-resolution.js";
 
 // The cluster's own tests, until the tier-2 config takes them in:
 //   npx vitest run --config test/cluster/vitest.config.ts
 export default defineConfig({
+  ...nodeResolution,
   root: fileURLToPath(new URL(".", import.meta.url)),
   test: {
     include: ["**/*.test.ts"],
