@@ -60,10 +60,11 @@ export type CartRepository = ReturnType<typeof createCartRepository>;
 
 /** Locks the cart row for the rest of the transaction; 404 if it does not exist. */
 export async function lockCart(client: PoolClient, cartId: string): Promise<{ status: string; currency: string }> {
-  const result = await client.query<{ status: string; currency: string }>(
-    "SELECT status, currency FROM carts WHERE id = $1 FOR UPDATE",
-    [cartId],
-  );
+  const result = await client.query<{ status: string; currency: string }>({
+    name: "api-cart-lock",
+    text: "SELECT status, currency FROM carts WHERE id = $1 FOR UPDATE",
+    values: [cartId],
+  });
   if (!result.rows[0]) throw cartNotFound(cartId);
   return result.rows[0];
 }

@@ -47,57 +47,70 @@ export async function placeOrder(pool: Pool, cartId: string, checkoutId: string)
 
 async function placeInTransaction(client: PoolClient, cartId: string, checkoutId: string) {
   const cart = await lockCart(client, cartId);
-  // A twin request that held the cart lock before us may have made the order while we waited.
-  const twin = await findOrderIdByCheckout(client, checkoutId);
+  // Read after the lock, in a statement of its own (so with a snapshot taken after it): a twin request that held the
+  // cart lock before us may have made the order while we waited, and the lines cannot change while we hold it.
+  const { twin, lines } = await twinAndLines(client, cartId, checkoutId);
   if (twin) return { orderId: twin, created: false };
   if (cart.status !== "open") throw cartNotOpen(cartId);
-
-  // Product order is fixed so that concurrent orders lock product rows in the same sequence (no deadlocks).
-  const lines = await client.query<CartLine>(
-    "SELECT product_id, quantity FROM cart_items WHERE cart_id = $1 ORDER BY product_id",
-    [cartId],
-  );
-  if (lines.rows.length === 0) throw cartEmpty(cartId);
+  if (lines.length === 0) throw cartEmpty(cartId);
   const reserved: ReservedLine[] = [];
-  for (const line of lines.rows) reserved.push(await reserveLine(client, line));
+  for (const line of lines) reserved.push(await reserveLine(client, line));
 
   const totalMinor = reserved.reduce((sum, line) => sum + BigInt(line.price_minor) * BigInt(line.quantity), 0n);
-  const inserted = await client.query<{ id: string }>(
-    `INSERT INTO orders (checkout_id, cart_id, status, currency, total_minor)
-     VALUES ($1, $2, 'pending', $3, $4) ON CONFLICT (checkout_id) DO NOTHING RETURNING id`,
-    [checkoutId, cartId, cart.currency, totalMinor.toString()],
-  );
-  const orderId = inserted.rows[0]?.id;
-  if (!orderId) throw new CheckoutAlreadyOrdered();
-
-  // Lines, history and the cart's new status in one statement: three writes, one round trip.
-  await client.query({
+  // The order, its lines, its history and the cart's new status in one statement: four writes, one round trip.
+  // Everything after the insert hangs off `placed`, so a conflicting twin writes nothing at all.
+  const inserted = await client.query<{ id: string }>({
     name: "api-order-placed",
-    text: `WITH items AS (
+    text: `WITH placed AS (
+             INSERT INTO orders (checkout_id, cart_id, status, currency, total_minor)
+             VALUES ($1, $2, 'pending', $3, $4) ON CONFLICT (checkout_id) DO NOTHING RETURNING id),
+           items AS (
              INSERT INTO order_items (order_id, product_id, sku, name, unit_price_minor, quantity)
-             SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::int[])),
-           history AS (INSERT INTO order_status_history (order_id, status, reason) VALUES ($1, 'pending', 'order placed'))
-           UPDATE carts SET status = 'ordered', updated_at = now() WHERE id = $7`,
+             SELECT placed.id, line.* FROM placed,
+               unnest($5::uuid[], $6::text[], $7::text[], $8::bigint[], $9::int[]) AS line),
+           history AS (
+             INSERT INTO order_status_history (order_id, status, reason) SELECT id, 'pending', 'order placed' FROM placed),
+           cart AS (UPDATE carts SET status = 'ordered', updated_at = now() WHERE id = $2 AND EXISTS (SELECT FROM placed))
+           SELECT id FROM placed`,
     values: [
-      orderId,
+      checkoutId,
+      cartId,
+      cart.currency,
+      totalMinor.toString(),
       reserved.map((l) => l.product_id),
       reserved.map((l) => l.sku),
       reserved.map((l) => l.name),
       reserved.map((l) => l.price_minor),
       reserved.map((l) => l.quantity),
-      cartId,
     ],
   });
+  const orderId = inserted.rows[0]?.id;
+  if (!orderId) throw new CheckoutAlreadyOrdered();
   return { orderId, created: true };
+}
+
+/** The order a twin already made for `checkoutId`, if any, and the cart's lines in the order they are locked. */
+async function twinAndLines(client: PoolClient, cartId: string, checkoutId: string) {
+  // Product order is fixed so that concurrent orders lock product rows in the same sequence (no deadlocks).
+  const { rows } = await client.query<{ twin: string | null; lines: CartLine[] }>({
+    name: "api-order-twin-and-lines",
+    text: `SELECT (SELECT id FROM orders WHERE checkout_id = $2) AS twin,
+             (SELECT coalesce(json_agg(json_build_object('product_id', product_id, 'quantity', quantity)
+                ORDER BY product_id), '[]') FROM cart_items WHERE cart_id = $1) AS lines`,
+    values: [cartId, checkoutId],
+  });
+  const row = rows[0];
+  return { twin: row?.twin ?? null, lines: row?.lines ?? [] };
 }
 
 /** Takes the line's units out of stock, or throws out_of_stock (which rolls back every earlier line). */
 async function reserveLine(client: PoolClient, line: CartLine): Promise<ReservedLine> {
-  const updated = await client.query<Omit<ReservedLine, "quantity">>(
-    `UPDATE products SET stock = stock - $2 WHERE id = $1 AND stock >= $2
-     RETURNING id AS product_id, sku, name, price_minor`,
-    [line.product_id, line.quantity],
-  );
+  const updated = await client.query<Omit<ReservedLine, "quantity">>({
+    name: "api-order-reserve-line",
+    text: `UPDATE products SET stock = stock - $2 WHERE id = $1 AND stock >= $2
+           RETURNING id AS product_id, sku, name, price_minor`,
+    values: [line.product_id, line.quantity],
+  });
   const product = updated.rows[0];
   if (product) return { ...product, quantity: line.quantity };
   const current = await client.query<{ sku: string; stock: number }>("SELECT sku, stock FROM products WHERE id = $1", [

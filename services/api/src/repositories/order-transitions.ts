@@ -31,16 +31,27 @@ export interface TransitionOutcome {
   readonly unitsReleased: number;
 }
 
+/** The statuses an order may move to `to` from. */
+function sourcesOf(to: OrderStatus): OrderStatus[] {
+  return (Object.keys(NEXT) as OrderStatus[]).filter((from) => NEXT[from].includes(to));
+}
+
 /**
  * Moves an order to `to` with a conditional update on its current status, so that of several concurrent
- * requests exactly one makes the move (and gives stock back); the others see the new status.
+ * requests exactly one makes the move (and gives stock back); the others see the new status. The move is tried
+ * first and the status read only when it did not happen, so a move that succeeds costs no read of its own.
  */
 export async function transitionOrder(
   pool: Pool,
   orderId: string,
   request: TransitionRequest,
 ): Promise<TransitionOutcome> {
+  const sources = sourcesOf(request.to);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const unitsReleased = sources.length > 0 ? await moveIfStill(pool, orderId, sources, request) : undefined;
+    if (unitsReleased !== undefined) {
+      return { order: await readExistingOrder(pool, orderId), changed: true, unitsReleased };
+    }
     const current = await pool.query<{ status: OrderStatus }>({
       name: "api-order-status",
       text: "SELECT status FROM orders WHERE id = $1",
@@ -49,11 +60,7 @@ export async function transitionOrder(
     const from = current.rows[0]?.status;
     if (!from) throw orderNotFound(orderId);
     if (from === request.to) return unchanged(pool, orderId);
-    if (!NEXT[from].includes(request.to)) throw invalidTransition(from, request.to);
-    const unitsReleased = await moveIfStill(pool, orderId, from, request);
-    if (unitsReleased !== undefined) {
-      return { order: await readExistingOrder(pool, orderId), changed: true, unitsReleased };
-    }
+    if (!sources.includes(from)) throw invalidTransition(from, request.to);
   }
   throw new Error(`order ${orderId} kept changing status while moving to ${request.to}`);
 }
@@ -62,11 +69,11 @@ async function unchanged(pool: Pool, orderId: string): Promise<TransitionOutcome
   return { order: await readExistingOrder(pool, orderId), changed: false, unitsReleased: 0 };
 }
 
-/** Makes the move if the order is still in `from`; returns units released, or undefined if it had moved on. */
+/** Makes the move if the order is in one of `from`; returns units released, or undefined if it was not. */
 async function moveIfStill(
   pool: Pool,
   orderId: string,
-  from: OrderStatus,
+  from: readonly OrderStatus[],
   request: TransitionRequest,
 ): Promise<number | undefined> {
   if (!RELEASES_STOCK.has(request.to)) {
@@ -89,16 +96,16 @@ async function moveIfStill(
   });
 }
 
-/** Moves the order if it is still in `from` and records the move in its history, as one statement. */
+/** Moves the order if it is in one of `from` and records the move in its history, as one statement. */
 const MOVE = {
   name: "api-order-move",
   text: `WITH moved AS (
            UPDATE orders SET status = $3, payment_id = COALESCE($4, payment_id), updated_at = now()
-           WHERE id = $1 AND status = $2 RETURNING id, cart_id),
+           WHERE id = $1 AND status = ANY($2::text[]) RETURNING id, cart_id),
          history AS (INSERT INTO order_status_history (order_id, status, reason) SELECT id, $3, $5 FROM moved)
          SELECT cart_id FROM moved`,
 };
 
-function moveValues(orderId: string, from: OrderStatus, request: TransitionRequest) {
+function moveValues(orderId: string, from: readonly OrderStatus[], request: TransitionRequest) {
   return [orderId, from, request.to, request.paymentId ?? null, request.reason ?? null];
 }
