@@ -24,6 +24,8 @@ export interface AnalysisTarget {
   readonly service: string;
   readonly digest: string;
   readonly previousDigest?: string;
+  /** When to measure the previous digest (epoch ms, first with data wins); see {@link analysisTargets}. */
+  readonly baselineAt?: readonly number[];
 }
 
 export interface AnalysisTargetsInput {
@@ -37,12 +39,18 @@ export interface AnalysisTargetsInput {
   readonly before: Readonly<Record<string, string | undefined>>;
   /** The release this one replaces, if recorded. */
   readonly replaced: ReleaseRecord | undefined;
+  /** service → when this deploy started rolling it (epoch ms). */
+  readonly rolloutStartedAt: Readonly<Record<string, number>>;
 }
 
 /**
  * The services to judge: the ones this release changed; when it changed none (the same release deployed again),
  * all of them, which is how an unverified release is analysed again. Each is compared with the digest it ran
  * before this deploy, else the replaced release's, and with nothing when that is the same digest.
+ *
+ * A rollout replaces every pod before the analysis starts, so the previous digest has no series left to compare
+ * with "now". It is measured instead as it served just before its rollout began, and, when it had no traffic then
+ * (a quiet environment), as it served during its own recorded analysis (under the same synthetic load).
  */
 export function analysisTargets(input: AnalysisTargetsInput): AnalysisTarget[] {
   const services = input.changed.length > 0 ? input.changed : input.order.filter((s) => s in input.digests);
@@ -53,8 +61,18 @@ export function analysisTargets(input: AnalysisTargetsInput): AnalysisTarget[] {
       if (digest === undefined) return [];
       const candidates = [input.before[service], input.replaced?.digests[service]];
       const previousDigest = candidates.find((d) => d !== undefined && d !== digest);
-      return [{ service, digest, ...(previousDigest === undefined ? {} : { previousDigest }) }];
+      if (previousDigest === undefined) return [{ service, digest }];
+      const baselineAt = [input.rolloutStartedAt[service], analysedAt(input.replaced, service, previousDigest)];
+      return [{ service, digest, previousDigest, baselineAt: baselineAt.filter((t) => t !== undefined) }];
     });
+}
+
+// When `record`'s analysis of `service` judged `digest` Successful (epoch ms), if it did.
+function analysedAt(record: ReleaseRecord | undefined, service: string, digest: string): number | undefined {
+  const judged = record?.analysis?.services[service];
+  if (judged?.phase !== "Successful" || judged.revision !== digestLabelValue(digest)) return undefined;
+  const at = Date.parse(record?.analysis?.at ?? "");
+  return Number.isNaN(at) ? undefined : at;
 }
 
 export interface VerifyReleaseOptions {
@@ -159,6 +177,7 @@ async function judgeTargets(options: AnalyseReleaseOptions): Promise<ReleaseAnal
           service: target.service,
           revision: target.digest,
           ...(target.previousDigest === undefined ? {} : { previousRevision: target.previousDigest }),
+          ...(target.baselineAt === undefined ? {} : { baselineAt: target.baselineAt }),
           prometheusUrl,
           clock,
           sleep: cancellableSleep(clock, stop.signal),

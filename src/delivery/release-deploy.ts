@@ -160,6 +160,7 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
     const changed: string[] = [];
     const revisions: Record<string, string | undefined> = {};
     const ranBefore: Record<string, string | undefined> = {};
+    const rolloutStartedAt: Record<string, number> = {};
     for (const service of order) {
       const deployment = deployments.get(service);
       if (!deployment) continue;
@@ -169,6 +170,7 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
         const liveRevision = live && revisionOf(live);
         ranBefore[service] = live && pinnedDigestOf(live, service);
         logger.info(`release ${release.id}: rolling ${service}`);
+        rolloutStartedAt[service] = clock.now();
         const [done] = await deployWithRollback([deployment], kube);
         revisions[service] = done?.revision;
         if (done?.revision !== liveRevision) changed.push(service);
@@ -191,6 +193,7 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
         changed,
         before: ranBefore,
         replaced: before.current?.id === release.id ? before.previous : before.current,
+        rolloutStartedAt,
       }),
       prometheusUrl: options.prometheusUrl,
       ...(options.loadUrl === undefined ? {} : { loadUrl: options.loadUrl }),

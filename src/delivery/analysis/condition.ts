@@ -16,7 +16,7 @@
 // `result` is a list of numbers; where a number is expected it stands for its only element, so `result <= 0.05`
 // and `result[0] <= 0.05` mean the same for a query that returns one series (as Argo's examples write both).
 
-import { ConditionEvaluationError, ConditionSyntaxError } from "./errors.js";
+import { ConditionEvaluationError, ConditionSyntaxError } from "../errors.js";
 
 /** A compiled condition: evaluate it against the values of one measurement. */
 export interface Condition {

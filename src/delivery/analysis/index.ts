@@ -1,12 +1,13 @@
 // The analysis's public surface: judge a revision against Prometheus, and the metrics an slo implies.
-export { defaultMetrics } from "./default-metrics.js";
+
 export {
   AnalysisError,
   AnalysisInputError,
   ConditionEvaluationError,
   ConditionSyntaxError,
   PrometheusQueryError,
-} from "./errors.js";
+} from "../errors.js";
+export { defaultMetrics } from "./default-metrics.js";
 export { createPrometheusClient, type PrometheusClient, type PrometheusClientOptions } from "./prometheus-client.js";
 export { type AnalysisDeps, type RunAnalysisOptions, runAnalysis } from "./run.js";
 export type {

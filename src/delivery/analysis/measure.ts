@@ -1,6 +1,6 @@
-// One measurement of one metric: send its query (and the previous revision's, for a relative check) at one
-// evaluation time, and judge the values with Argo Rollouts' condition rules. Never throws: a failed query is an
-// Error measurement that says why.
+// One measurement of one metric: send its query (and, for a relative check, the previous revision's: at the same
+// time, or at the times that revision is to be measured), and judge the values with Argo Rollouts' condition
+// rules. Never throws: a failed query is an Error measurement that says why.
 
 import type { MetricLimits } from "./assess.js";
 import { worstPhase } from "./assess.js";
@@ -26,8 +26,19 @@ export interface MeasureContext {
   readonly clock: { now(): number };
   /** Placeholder values for the revision under analysis. */
   readonly values: Readonly<Record<QueryPlaceholder, string>>;
-  /** Placeholder values for the previous revision; without them a relative check is skipped. */
-  readonly baseline?: Readonly<Record<QueryPlaceholder, string>>;
+  /** The previous revision; without it a relative check is skipped. */
+  readonly baseline?: PreviousRevision;
+}
+
+/** The previous revision of a relative check, and when to measure it. */
+export interface PreviousRevision {
+  /** Placeholder values for the previous revision. */
+  readonly values: Readonly<Record<QueryPlaceholder, string>>;
+  /**
+   * Evaluation times (epoch ms), tried in order until one has data. Empty: the measurement's own time, so both
+   * revisions are compared over the same window while both serve.
+   */
+  readonly at: readonly number[];
 }
 
 interface Verdict {
@@ -39,30 +50,33 @@ interface Verdict {
 export async function measure(metric: PreparedMetric, ctx: MeasureContext): Promise<Measurement> {
   const started = ctx.clock.now();
   const query = renderQuery(metric.query, ctx.values);
-  const baselineQuery = metric.relative && ctx.baseline ? renderQuery(metric.query, ctx.baseline) : undefined;
-  // Both queries at the same evaluation time, so the relative check compares the same window.
+  const baseline = metric.relative ? ctx.baseline : undefined;
+  const baselineQuery = baseline && renderQuery(metric.query, baseline.values);
   const [current, previous] = await Promise.allSettled([
     ctx.client.query(query, { time: started }),
-    baselineQuery === undefined ? Promise.resolve(undefined) : ctx.client.query(baselineQuery, { time: started }),
+    baselineQuery === undefined || baseline === undefined
+      ? Promise.resolve(undefined)
+      : measureBaseline(ctx.client, baselineQuery, baseline.at.length > 0 ? baseline.at : [started]),
   ]);
-  const finish = (verdicts: Verdict[], value?: readonly number[], baseline?: BaselineMeasurement): Measurement => ({
+  const finish = (verdicts: Verdict[], value?: readonly number[], compared?: BaselineMeasurement): Measurement => ({
     phase: worstPhase(verdicts.map((v) => v.phase)),
     ...(value === undefined ? {} : { value }),
     startedAt: new Date(started).toISOString(),
     finishedAt: new Date(ctx.clock.now()).toISOString(),
     query,
     message: verdicts.map((v) => v.message).join("; "),
-    ...(baseline === undefined ? {} : { baseline }),
+    ...(compared === undefined ? {} : { baseline: compared }),
   });
 
-  const baselineOf = (value?: readonly number[], ratio?: number): BaselineMeasurement | undefined =>
-    baselineQuery === undefined || ctx.baseline === undefined
+  const baselineOf = (value?: readonly number[], ratio?: number, at?: number): BaselineMeasurement | undefined =>
+    baselineQuery === undefined || baseline === undefined
       ? undefined
       : {
-          revision: ctx.baseline.revision,
+          revision: baseline.values.revision,
           query: baselineQuery,
           ...(value === undefined ? {} : { value }),
           ...(ratio === undefined ? {} : { ratio }),
+          ...(at === undefined || at === started ? {} : { at: new Date(at).toISOString() }),
         };
 
   if (current.status === "rejected") {
@@ -70,21 +84,37 @@ export async function measure(metric: PreparedMetric, ctx: MeasureContext): Prom
   }
   const value = current.value.samples.map((s) => s.value);
   const verdicts = [judgeConditions(value, metric)];
-  if (metric.relative && !ctx.baseline) {
+  if (metric.relative && !baseline) {
     verdicts.push({ phase: "Successful", message: "relative check skipped: no previous revision" });
     return finish(verdicts, value);
   }
-  if (metric.relative && previous.status === "rejected") {
+  if (previous.status === "rejected") {
     verdicts.push({ phase: "Error", message: `previous revision: ${messageOf(previous.reason)}` });
     return finish(verdicts, value, baselineOf());
   }
-  if (metric.relative && previous.status === "fulfilled" && previous.value && ctx.baseline) {
-    const before = previous.value.samples.map((s) => s.value);
-    const relative = judgeRelative(value, before, metric.relative, ctx.baseline.revision);
+  if (metric.relative && previous.value && baseline) {
+    const { value: before, at } = previous.value;
+    const when = at === started ? "" : ` as of ${new Date(at).toISOString()}`;
+    const relative = judgeRelative(value, before, metric.relative, `${baseline.values.revision}${when}`);
     verdicts.push(relative);
-    return finish(verdicts, value, baselineOf(before, relative.ratio));
+    return finish(verdicts, value, baselineOf(before, relative.ratio, at));
   }
   return finish(verdicts, value);
+}
+
+/** The previous revision's values at the first of `times` with a number; the last time's (no data) otherwise. */
+async function measureBaseline(
+  client: PrometheusClient,
+  query: string,
+  times: readonly number[],
+): Promise<{ value: number[]; at: number }> {
+  let last = { value: [] as number[], at: times[0] as number };
+  for (const at of times) {
+    const result = await client.query(query, { time: at });
+    last = { value: result.samples.map((s) => s.value), at };
+    if (last.value.some((v) => !Number.isNaN(v))) return last;
+  }
+  return last;
 }
 
 /**

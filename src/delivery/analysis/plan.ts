@@ -1,6 +1,8 @@
 // From pipeline.yaml to what a run measures: the environment's analysis block with defaults filled in (the
 // block itself, or all of it, may be absent), metrics from the slo when none are listed, conditions compiled,
 // and the revisions turned into the label values their series carry.
+
+import { declaredName } from "../../config/names.js";
 import {
   type AnalysisConfig,
   type AnalysisMetricConfig,
@@ -9,11 +11,11 @@ import {
   type EnvironmentName,
   type PipelineConfig,
 } from "../../config/schema.js";
-import { digestLabelValue } from "../manifests/labels.js";
+import { AnalysisInputError, ConditionSyntaxError } from "../errors.js";
+import { digestLabelValue, isDigestLabelValue, isImageDigest } from "../manifests/labels.js";
 import { compileCondition } from "./condition.js";
 import { defaultMetrics } from "./default-metrics.js";
 import { durationMs } from "./duration.js";
-import { AnalysisInputError, ConditionSyntaxError } from "./errors.js";
 import type { PreparedMetric } from "./measure.js";
 import type { QueryPlaceholder } from "./query.js";
 
@@ -25,6 +27,8 @@ export interface AnalysisPlan {
   /** Label value (12 hex digits) of the revision under analysis. */
   readonly revision: string;
   readonly previousRevision?: string;
+  /** When the previous revision's window is measured (epoch ms, tried in order); empty: alongside each measurement. */
+  readonly baselineAt: readonly number[];
   readonly initialDelayMs: number;
   readonly intervalMs: number;
   readonly window: string;
@@ -40,13 +44,15 @@ export interface PlanInput {
   readonly revision: string;
   /** The same for the revision it replaces; needed by relative checks. */
   readonly previousRevision?: string;
+  /**
+   * When to measure the previous revision for relative checks (epoch ms, first with data wins), e.g. just before
+   * its rollout replaced it. Default: at each measurement's own time, which only works while both revisions serve.
+   */
+  readonly baselineAt?: readonly number[];
 }
 
 /** An analysis block with every field a run measures by filled in. */
 export type AnalysisSettings = Required<Omit<AnalysisConfig, "load">> & Pick<AnalysisConfig, "load">;
-
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-const LABEL = /^[0-9a-f]{12}$/;
 
 /**
  * The environment's analysis settings, defaults filled in, metrics from its slo when it lists none. `load` stays
@@ -59,8 +65,8 @@ export function analysisSettings(environment: EnvironmentConfig): AnalysisSettin
 
 /** The {@link POD_DIGEST_LABEL} value a revision's series carry: from an image digest or the label value itself. */
 export function revisionLabel(revision: string, what = "revision"): string {
-  if (DIGEST.test(revision)) return digestLabelValue(revision);
-  if (LABEL.test(revision)) return revision;
+  if (isImageDigest(revision)) return digestLabelValue(revision);
+  if (isDigestLabelValue(revision)) return revision;
   throw new AnalysisInputError(
     `${what} ${JSON.stringify(revision)} is neither an image digest (sha256:<64 hex>) nor its first 12 hex digits`,
   );
@@ -68,15 +74,10 @@ export function revisionLabel(revision: string, what = "revision"): string {
 
 /** Resolves what to measure; throws AnalysisInputError for an unknown environment or service or a bad revision. */
 export function planAnalysis(input: PlanInput): AnalysisPlan {
+  const inputError = (message: string) => new AnalysisInputError(message);
+  declaredName("environment", input.env, Object.keys(input.config.environments), inputError);
+  declaredName("service", input.service, Object.keys(input.config.services), inputError);
   const environment = input.config.environments[input.env];
-  if (!environment)
-    throw new AnalysisInputError(
-      `unknown environment ${JSON.stringify(input.env)} (pipeline.yaml declares: ${Object.keys(input.config.environments).join(", ")})`,
-    );
-  if (!(input.service in input.config.services))
-    throw new AnalysisInputError(
-      `unknown service ${JSON.stringify(input.service)} (pipeline.yaml declares: ${Object.keys(input.config.services).join(", ")})`,
-    );
   const settings = analysisSettings(environment);
   const previousRevision =
     input.previousRevision === undefined ? undefined : revisionLabel(input.previousRevision, "previous revision");
@@ -86,6 +87,7 @@ export function planAnalysis(input: PlanInput): AnalysisPlan {
     service: input.service,
     revision: revisionLabel(input.revision),
     ...(previousRevision === undefined ? {} : { previousRevision }),
+    baselineAt: input.baselineAt ?? [],
     initialDelayMs: durationMs(settings.initialDelay),
     intervalMs: durationMs(settings.interval),
     window: settings.window,

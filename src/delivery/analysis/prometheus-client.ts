@@ -1,7 +1,7 @@
 // Instant queries against Prometheus' HTTP API (POST /api/v1/query), answers validated with zod. Every failure
 // becomes a PrometheusQueryError naming the URL, the HTTP status, Prometheus' own errorType and error, and the query.
 import { z } from "zod";
-import { PrometheusQueryError } from "./errors.js";
+import { PrometheusQueryError } from "../errors.js";
 
 /** One series of an instant vector: its labels and its value at the evaluation time. */
 export interface Sample {

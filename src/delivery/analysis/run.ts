@@ -28,6 +28,8 @@ export interface RunAnalysisOptions extends AnalysisDeps {
   readonly revision: string;
   /** The revision it replaces, for relative checks; without it they are skipped. */
   readonly previousRevision?: string;
+  /** When to measure that revision (see PlanInput.baselineAt); default: alongside each measurement. */
+  readonly baselineAt?: readonly number[];
   /** Base URL of the Prometheus HTTP API, e.g. `http://prometheus.monitoring:9090`. */
   readonly prometheusUrl: string;
   /** Default: the global fetch. */
@@ -68,7 +70,9 @@ export async function executePlan(
     client,
     clock,
     values: placeholders(plan, plan.revision),
-    ...(plan.previousRevision === undefined ? {} : { baseline: placeholders(plan, plan.previousRevision) }),
+    ...(plan.previousRevision === undefined
+      ? {}
+      : { baseline: { values: placeholders(plan, plan.previousRevision), at: plan.baselineAt } }),
   };
   const states: MetricState[] = plan.metrics.map((metric) => ({
     metric,

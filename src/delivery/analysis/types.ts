@@ -16,6 +16,8 @@ export interface BaselineMeasurement {
   readonly value?: readonly number[];
   /** new / previous (first series of each); absent when either side had no data. */
   readonly ratio?: number;
+  /** ISO time the previous revision was measured at, when not the measurement's own (e.g. before the rollout). */
+  readonly at?: string;
 }
 
 /** One query (or pair of queries) and its verdict. */

@@ -26,6 +26,19 @@ export const ANNOTATIONS = {
  */
 export const POD_DIGEST_LABEL = "ecommerce-delivery/digest";
 
+const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/;
+const DIGEST_LABEL_VALUE = /^[0-9a-f]{12}$/;
+
+/** Whether `value` is an image digest as registries give it: `sha256:<64 hex>`. */
+export function isImageDigest(value: string): boolean {
+  return IMAGE_DIGEST.test(value);
+}
+
+/** Whether `value` is a {@link POD_DIGEST_LABEL} value: 12 hex digits. */
+export function isDigestLabelValue(value: string): boolean {
+  return DIGEST_LABEL_VALUE.test(value);
+}
+
 /** The {@link POD_DIGEST_LABEL} value for an image digest (`sha256:<hex>`). */
 export function digestLabelValue(digest: string): string {
   return digest.replace(/^sha256:/, "").slice(0, 12);

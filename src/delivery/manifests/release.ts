@@ -8,6 +8,7 @@ import {
   unknownNameMessage,
 } from "../../config/index.js";
 import { ReleaseError } from "../errors.js";
+import { isImageDigest } from "./labels.js";
 
 /** What a caller hands in: an image reference pinned by digest for every service, and optional metadata. */
 export interface ReleaseInput {
@@ -39,14 +40,13 @@ export interface Release {
   readonly gitSha: string | undefined;
 }
 
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const GIT_SHA = /^[0-9a-f]{7,40}$/;
-const PINNED_REFERENCE = new RegExp(`^[^\\s@]+@${DIGEST.source.slice(1)}`);
 
 /** Whether `reference` is `<name>[:<tag>]@sha256:<64 hex>`: pinned by digest, as deploy and promote require. */
 export function isPinnedReference(reference: string): boolean {
-  return PINNED_REFERENCE.test(reference);
+  const at = reference.indexOf("@");
+  return at > 0 && !/[\s@]/.test(reference.slice(0, at)) && isImageDigest(reference.slice(at + 1));
 }
 
 /** Checks that `env` is an environment of the config; throws ReleaseError("unknown_environment") otherwise. */
@@ -145,7 +145,7 @@ function parseImage(service: string, reference: string, expectedRepository: stri
   }
   const name = reference.slice(0, at);
   const digest = reference.slice(at + 1);
-  if (!DIGEST.test(digest)) {
+  if (!isImageDigest(digest)) {
     throw new ReleaseError(
       "malformed_digest",
       `image "${reference}" has malformed digest "${digest}" (expected sha256: and 64 lowercase hex characters)`,

@@ -9,7 +9,12 @@ import { digestLabelValue } from "../../../src/delivery/manifests/labels.js";
 import { deployRelease } from "../../../src/delivery/release-deploy.js";
 import { environmentStatus } from "../../../src/delivery/status.js";
 import { TARGET_LABELS } from "../../../src/monitoring/scrape-config.js";
-import { driveLoad, type RevisionServer, startRevisionServer } from "../../support/revision-server.js";
+import {
+  driveLoad,
+  type RevisionServer,
+  type RevisionServerOptions,
+  startRevisionServer,
+} from "../../support/revision-server.js";
 import { type RunningPrometheus, startPrometheus } from "../../unit/analysis/real-prometheus.js";
 import { testEnvironment } from "./environment-fixture.js";
 import { createShopNamespace, deleteNamespace, fakeImage, readDeployment, testKubeConfig } from "./helpers.js";
@@ -53,14 +58,16 @@ describe("deployRelease with analysis against a real Prometheus", () => {
   beforeAll(async () => {
     await createShopNamespace(kubeConfig, namespace, SERVICES);
     // v1 and v2 of every service are good; v3's checkout answers every fifth request with a 500, v3's api is good.
-    // payments v4 has no server at all: deployed, never scraped.
-    const revisions: [string, string, number | undefined][] = [
-      ...SERVICES.flatMap((s) => [[s, "v1", undefined] as [string, string, undefined]]),
-      ...SERVICES.flatMap((s) => [[s, "v2", undefined] as [string, string, undefined]]),
-      ["api", "v3", undefined],
-      ["checkout", "v3", 5],
+    // payments v4 has no server at all: deployed, never scraped. storefront v5 takes 15 ms a request where v2 takes
+    // the default 5 ms: 3× slower, far inside dev's 1000 ms p99.
+    const revisions: [string, string, RevisionServerOptions][] = [
+      ...SERVICES.map((s): [string, string, RevisionServerOptions] => [s, "v1", {}]),
+      ...SERVICES.map((s): [string, string, RevisionServerOptions] => [s, "v2", {}]),
+      ["api", "v3", {}],
+      ["checkout", "v3", { failEvery: 5 }],
+      ["storefront", "v5", { delayMs: 15 }],
     ];
-    const started = await Promise.all(revisions.map(([, , failEvery]) => startRevisionServer({ failEvery })));
+    const started = await Promise.all(revisions.map(([, , behaviour]) => startRevisionServer(behaviour)));
     servers.push(...started);
     load = driveLoad(servers, { concurrency: 1, pauseMs: 40 });
     prometheus = await startPrometheus(
@@ -178,5 +185,27 @@ describe("deployRelease with analysis against a real Prometheus", () => {
     expect(status.releases.previous?.id).toBe(v2);
     const payments = await readDeployment(kubeConfig, namespace, "payments");
     expect(payments.spec?.template.spec?.containers[0]?.image).toBe(image("payments", "v4"));
+  }, 240_000);
+
+  it("v5 whose storefront is 3× slower but inside the SLO fails the relative check against v2 as it served before the rollout", async () => {
+    const err = await deployRelease({
+      ...options(),
+      release: { images: images("v2", { payments: "v4", storefront: "v5" }) },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReleaseFailedError);
+    const failed = err as ReleaseFailedError;
+    expect(failed.failedService, failed.message).toBe("storefront");
+    expect(failed.rolledBack).toEqual(["storefront"]);
+    // The histogram's buckets turn 5 ms and 15 ms into p99s of 4.95 ms (le 0.005) and 24.85 ms (le 0.025): 5.02×;
+    // v2 is measured as it served just before storefront's rollout began.
+    expect(failed.message).toMatch(
+      new RegExp(
+        `storefront revision ${revisionOf("storefront", "v5")}: latency-p99 Failed after 1 measurement: ` +
+          `result \\[24\\.8\\d*\\] met successCondition result <= 1000; relative check: 24\\.8\\d* is 5\\.0\\d*× ` +
+          `previous revision ${revisionOf("storefront", "v2")} as of \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z's 4\\.95 \\(maxRatio 1\\.2\\)`,
+      ),
+    );
+    const live = await readDeployment(kubeConfig, namespace, "storefront");
+    expect(live.spec?.template.spec?.containers[0]?.image).toBe(image("storefront", "v2"));
   }, 240_000);
 });

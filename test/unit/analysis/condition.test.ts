@@ -2,7 +2,7 @@
 // and how it refuses what it does not understand.
 import { describe, expect, it } from "vitest";
 import { compileCondition, conditionProblem } from "../../../src/delivery/analysis/condition.js";
-import { ConditionEvaluationError, ConditionSyntaxError } from "../../../src/delivery/analysis/errors.js";
+import { ConditionEvaluationError, ConditionSyntaxError } from "../../../src/delivery/errors.js";
 
 const holds = (source: string, result: number[]) => compileCondition(source).evaluate(result);
 

@@ -79,6 +79,7 @@ async function analyse(
   analysis: unknown,
   script: Record<string, (call: number, revision: string) => Answer>,
   previousRevision?: string,
+  baselineAt?: readonly number[],
 ) {
   const plan = planAnalysis({
     config: configWith(analysis),
@@ -86,6 +87,7 @@ async function analyse(
     service: "api",
     revision: NEW,
     ...(previousRevision ? { previousRevision } : {}),
+    ...(baselineAt ? { baselineAt } : {}),
   });
   const { client, queries } = fakeClient(script);
   const time = fakeTime();
@@ -306,6 +308,33 @@ describe("runAnalysis", () => {
         "relative check skipped: no previous revision",
       );
       expect(first.queries).toHaveLength(1);
+    });
+
+    it("measures a replaced revision at the given times, the first with data, and says when", async () => {
+      const beforeRollout = Date.parse("2025-12-31T23:59:00Z");
+      const ownAnalysis = Date.parse("2025-12-31T22:00:00Z");
+      // Quiet just before the rollout (NaN: no requests in the window), measured during its own analysis.
+      const { result, queries } = await analyse(
+        { count: 1, metrics: [p99] },
+        { p99: (call, revision) => (revision === NEW ? [300] : call === 0 ? [Number.NaN] : [100]) },
+        OLD,
+        [beforeRollout, ownAnalysis],
+      );
+      expect(queries.filter((q) => q.query.includes(OLD)).map((q) => q.time)).toEqual([beforeRollout, ownAnalysis]);
+      const [m] = result.metrics[0]?.measurements ?? [];
+      expect(m?.phase).toBe("Failed");
+      expect(m?.message).toContain(`300 is 3× previous revision ${OLD} as of 2025-12-31T22:00:00.000Z's 100`);
+      expect(m?.baseline).toMatchObject({ value: [100], ratio: 3, at: "2025-12-31T22:00:00.000Z" });
+
+      const stillQuiet = await analyse(
+        { count: 1, metrics: [p99] },
+        { p99: (_, r) => (r === NEW ? [300] : [Number.NaN]) },
+        OLD,
+        [beforeRollout, ownAnalysis],
+      );
+      expect(stillQuiet.result.metrics[0]?.measurements[0]?.message).toContain(
+        `no data for previous revision ${OLD} as of 2025-12-31T22:00:00.000Z`,
+      );
     });
 
     it("is Inconclusive without baseline data, and Error when the baseline query fails", async () => {
