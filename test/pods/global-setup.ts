@@ -3,9 +3,10 @@
 // Reuses a cluster started by `npm run cluster:up -- --real-node` (and leaves it running); otherwise starts one and
 // stops it at the end.
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { podScrapeJob, prometheusConfig } from "../../src/monitoring/scrape-config.js";
 import {
@@ -29,8 +30,11 @@ declare module "vitest" {
     podImages: Omit<PodImages, "stop">;
     prometheusUrl: string;
     scrapeIntervalSeconds: number;
-    /** The namespace the tests deploy the shop to; Prometheus discovers pods there. */
-    podsNamespace: string;
+    /**
+     * Test file name → the namespace it deploys the shop to; Prometheus discovers pods in all of them. One each, so a
+     * file does not wait for the previous file's namespace to finish terminating.
+     */
+    podsNamespaces: Record<string, string>;
   }
 }
 
@@ -48,12 +52,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     (await startCluster({ config: { ...defaultClusterConfig(), realNode: defaultRealNodeConfig() }, logger }));
   const { prometheus: binary } = await ensurePrometheusBinary({ cacheDir: defaultClusterConfig().cacheDir, logger });
   const dir = await mkdtemp(join(tmpdir(), "pods-prometheus-"));
-  const namespace = `pods-dev-${randomBytes(3).toString("hex")}`;
+  const suffix = randomBytes(3).toString("hex");
+  const testFiles = (await readdir(fileURLToPath(new URL(".", import.meta.url)))).filter((f) => f.endsWith(".test.ts"));
+  const namespaces = Object.fromEntries(
+    testFiles.map((file) => [file, `pods-${file.slice(0, -".test.ts".length)}-${suffix}`]),
+  );
   const configYaml = prometheusConfig({
     scrapeInterval: `${SCRAPE_INTERVAL_SECONDS}s`,
     jobs: [
       podScrapeJob({
-        namespaces: [namespace],
+        namespaces: Object.values(namespaces),
         kubeconfigFile: cluster.kubeconfig,
         scrapeInterval: `${SCRAPE_INTERVAL_SECONDS}s`,
       }),
@@ -66,7 +74,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("podImages", provided);
   project.provide("prometheusUrl", prometheus.url);
   project.provide("scrapeIntervalSeconds", SCRAPE_INTERVAL_SECONDS);
-  project.provide("podsNamespace", namespace);
+  project.provide("podsNamespaces", namespaces);
   process.env.KUBECONFIG = cluster.kubeconfig;
   return async () => {
     await prometheus.stop();

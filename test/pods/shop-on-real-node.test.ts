@@ -2,33 +2,22 @@
 // through the storefront Service from inside the cluster, Prometheus series for every new pod within a scrape
 // interval of Ready, and releases whose checkout really exits at start, or starts but never becomes ready, rolled
 // back as a whole while availability stays at or above its floor.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ReleaseFailedError } from "../../src/delivery/errors.js";
-import { AppsV1Api, CoreV1Api, type V1Pod } from "../../src/delivery/kube-client.js";
+import { describe, expect, inject, it } from "vitest";
+import type { V1Pod } from "../../src/delivery/kube-client.js";
 import { digestLabelValue, POD_DIGEST_LABEL } from "../../src/delivery/manifests/labels.js";
-import { deployRelease } from "../../src/delivery/release-deploy.js";
-import { testEnvironment } from "../cluster/delivery/environment-fixture.js";
-import { deleteNamespace, sampleAvailability, testKubeConfig } from "../cluster/delivery/helpers.js";
 import { findRunningCluster } from "../cluster/index.js";
 import { DISCOVERY_RELOAD_INTERVAL_SECONDS } from "../cluster/src/prometheus.js";
-import { REAL_NODE_LABEL, REAL_NODE_TAINT } from "../cluster/src/real-node/config.js";
+import { SHOP_SERVICES as services } from "./images/pod-images.js";
 import { bundleProgram, runInCluster } from "./support/in-cluster.js";
 import { nodeMemory } from "./support/node-memory.js";
-import { startShopDatabase } from "./support/postgres.js";
 import { rawSamples } from "./support/prometheus-api.js";
+import { describeTimes, expectRolledBack } from "./support/rolled-back-release.js";
+import { pinned, shopOnNode } from "./support/shop-on-node.js";
 
-const kubeConfig = testKubeConfig();
-const images = inject("podImages");
 const prometheusUrl = inject("prometheusUrl");
 const scrapeInterval = inject("scrapeIntervalSeconds");
-const PROGRESS_DEADLINE_SECONDS = 30;
-const { config, namespaces, deliver } = testEnvironment("pods", ["dev"], {
-  namespaces: { dev: inject("podsNamespace") },
-  progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
-  scheduling: {
-    nodeSelector: { [REAL_NODE_LABEL.key]: REAL_NODE_LABEL.value },
-    tolerations: [{ ...REAL_NODE_TAINT, operator: "Equal" }],
-  },
+const shop = shopOnNode(import.meta.url, {
+  progressDeadlineSeconds: 30,
   // dev's SLOs with the default metrics; short, so the whole analysis takes about half a minute.
   analysis: {
     interval: "5s",
@@ -38,31 +27,9 @@ const { config, namespaces, deliver } = testEnvironment("pods", ["dev"], {
     load: { rate: 10, concurrency: 2, mix: { catalogReads: 1, purchases: 1 } },
   },
 });
-const namespace = namespaces.dev ?? "";
-const services = ["storefront", "api", "checkout", "payments"] as const;
-const pinned = (image: { reference: string; digest: string }) => `${image.reference}@${image.digest}`;
-const goodImages = Object.fromEntries(services.map((s) => [s, pinned(images.shop[s])]));
-const core = kubeConfig.makeApiClient(CoreV1Api);
-const apps = kubeConfig.makeApiClient(AppsV1Api);
-
-async function servicePods(service: string): Promise<V1Pod[]> {
-  const list = await core.listNamespacedPod({ namespace, labelSelector: `app.kubernetes.io/name=${service}` });
-  return list.items.filter((pod) => !pod.metadata?.deletionTimestamp);
-}
-
-/** `deliver deploy` of the four good images to dev as release pods-1, with `extra` flags. */
-function deployGoodRelease(extra: readonly string[] = []) {
-  const images = services.flatMap((s) => ["--image", `${s}=${goodImages[s]}`]);
-  return deliver(["deploy", "--env", "dev", ...images, "--revision", "pods-1", ...extra], { timeoutMs: 280_000 });
-}
+const { images, namespace, kubeConfig, config, core, servicePods, deployGoodRelease } = shop;
 
 const readyAt = (pod: V1Pod) => pod.status?.conditions?.find((c) => c.type === "Ready" && c.status === "True");
-
-beforeAll(async () => {
-  await core.createNamespace({ body: { metadata: { name: namespace } } });
-  await startShopDatabase(kubeConfig, namespace, config, images.postgres);
-});
-afterAll(() => deleteNamespace(kubeConfig, namespace));
 
 describe("the shop on the real node", () => {
   it("deliver deploy rolls out the four images; every pod is Ready on real-node-0 and answers /readyz on its pod IP", async () => {
@@ -148,8 +115,7 @@ describe("the shop on the real node", () => {
 
 describe("analysis of the real pods under synthetic load", () => {
   it("deploying the running release again with --prometheus-url and --load-url judges all four services Successful, with real purchases", async () => {
-    const [storefront] = await servicePods("storefront");
-    const loadUrl = `http://${storefront?.status?.podIP}:${config.services.storefront?.port}`;
+    const loadUrl = await shop.storefrontUrl();
     const run = await deployGoodRelease(["--prometheus-url", prometheusUrl, "--load-url", loadUrl]);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toMatch(/^analysis: Successful, verified at /m);
@@ -172,50 +138,29 @@ describe("analysis of the real pods under synthetic load", () => {
 describe("releases that fail on the real node are rolled back as a whole", () => {
   const runs = 5;
 
-  /** Deploys every good image with `checkout` replaced, expecting the release to fail and be rolled back. */
-  async function failingRelease(checkout: string, revision: string) {
-    const sampler = sampleAvailability(kubeConfig, namespace, { everyMs: 200 });
-    let failureVisible = 0;
-    const error = await deployRelease({
-      config,
-      env: "dev",
-      kubeConfig,
-      release: { images: { ...goodImages, checkout }, revision },
-      force: true,
-      onProgress: (progress) => {
-        if (progress.failed) failureVisible ||= Date.now();
-      },
-    }).catch((e: unknown) => e);
-    const complete = Date.now();
-    const samples = (await sampler.stop()).filter((s) => services.includes(s.name as never));
-    expect(error).toBeInstanceOf(ReleaseFailedError);
-    expect((error as ReleaseFailedError).failedService).toBe("checkout");
-    expect((error as Error).message).toContain("ProgressDeadlineExceeded");
-    const belowFloor = samples.filter((s) => s.available < s.floor);
-    expect(belowFloor, JSON.stringify(belowFloor.slice(0, 3))).toEqual([]);
-    const live = await apps.readNamespacedDeployment({ namespace, name: "checkout" });
-    expect(live.spec?.template.spec?.containers[0]?.image).toBe(goodImages.checkout);
-    expect(live.status).toMatchObject({ availableReplicas: 1, updatedReplicas: 1 });
-    expect(failureVisible).toBeGreaterThan(0);
-    return { message: (error as Error).message, recoveryMs: complete - failureVisible };
+  /** A release with `checkout` that fails its rollout at the progress deadline and is rolled back. */
+  async function failedRollout(checkout: string, revision: string) {
+    const { error, failureVisibleAt, rolledBackAt } = await expectRolledBack(shop, { checkout, revision });
+    expect(error.message).toContain("ProgressDeadlineExceeded");
+    expect(failureVisibleAt).toBeDefined();
+    return { message: error.message, recoveryMs: rolledBackAt - (failureVisibleAt as number) };
   }
 
   it(`a checkout that exits at start is rolled back ${runs} times; median and worst time from failure to the previous revision serving`, async () => {
     const times: number[] = [];
     for (let run = 1; run <= runs; run++) {
-      const { recoveryMs } = await failingRelease(pinned(images.defects.exitsAtStart), `exits-at-start-${run}`);
+      const { recoveryMs } = await failedRollout(pinned(images.defects["exits-at-start"]), `exits-at-start-${run}`);
       times.push(recoveryMs);
     }
     const crashed = await core.listNamespacedEvent({ namespace, fieldSelector: "reason=BackOff" });
     expect(crashed.items.some((e) => e.involvedObject.name?.startsWith("checkout-"))).toBe(true);
-    const sorted = [...times].sort((a, b) => a - b);
     console.log(
-      `exits-at-start rollback on the real node, failure visible -> previous revision serving, ${runs} runs: ${times.join(", ")} ms; median ${sorted[2]} ms, worst ${sorted[4]} ms`,
+      describeTimes("exits-at-start rollback on the real node, failure visible -> previous revision serving", times),
     );
   }, 900_000);
 
   it("a checkout that starts but never becomes ready (payments unreachable) is rolled back the same way", async () => {
-    const { message, recoveryMs } = await failingRelease(pinned(images.defects.unready), "unready-1");
+    const { message, recoveryMs } = await failedRollout(pinned(images.defects.unready), "unready-1");
     expect(message).toMatch(/rolled back: checkout/);
     const events = await core.listNamespacedEvent({ namespace, fieldSelector: "reason=Unhealthy" });
     expect(events.items.some((e) => /Readiness probe failed/.test(e.message ?? ""))).toBe(true);

@@ -1,5 +1,5 @@
 // Every image the pods tier runs, built without Docker or an engine and pushed to the local registry the real node
-// pulls from: the shop's four production images, two defect builds of checkout, postgres and the sandbox image.
+// pulls from: the shop's four production images, defect builds of checkout, postgres and the sandbox image.
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Lockfile, nodeImage } from "../../../modules/node-service/src/lib.js";
@@ -12,7 +12,7 @@ import { defaultEngineConfig, type EngineConfig } from "../../engine/src/config.
 import { startRegistry } from "../../engine/src/registry.js";
 import { ensureCrane, findProgram } from "../../engine/src/tools.js";
 import { REPO_ROOT, repoPlans, repoWorkspaces } from "../../unit/this-repo.js";
-import { ensureDefectImage } from "./defect-images.js";
+import { CHECKOUT_DEFECTS, type CheckoutDefect, ensureDefectImage } from "./defect-images.js";
 import { ensurePauseImage } from "./pause-image.js";
 import { findDigest, type PushedImage, repositoryOf } from "./registry-image.js";
 import { buildWorkspaces, ensureServiceImage, type ImageBuild } from "./service-image.js";
@@ -25,7 +25,8 @@ export type ShopService = (typeof SHOP_SERVICES)[number];
 export interface PodImages {
   /** Each service's image, `<registry>/shop/<service>:<content key>`, and its digest (deploy `repo@digest`). */
   readonly shop: Readonly<Record<ShopService, PushedImage>>;
-  readonly defects: { readonly exitsAtStart: PushedImage; readonly unready: PushedImage };
+  /** The defect builds of checkout, by defect (images/defect-images.ts). */
+  readonly defects: Readonly<Record<CheckoutDefect, PushedImage>>;
   /** `<registry>/library/node@sha256:…`: node:<major>-bookworm-slim, the services' base, for helper pods. */
   readonly node: string;
   /** `<registry>/library/postgres:17`. */
@@ -90,12 +91,16 @@ export async function ensurePodImages({ logger }: { readonly logger: Logger }): 
       PushedImage
     >;
     const checkout = plans.find((p) => p.name === "checkout")?.workspace as string;
-    const [exitsAtStart, unready] = await Promise.all([
-      ensureDefectImage(build, shop.checkout, checkout, "exits-at-start"),
-      ensureDefectImage(build, shop.checkout, checkout, "unready"),
-    ]);
+    const defectNames = Object.keys(CHECKOUT_DEFECTS) as CheckoutDefect[];
+    const defectImages = await Promise.all(
+      defectNames.map((defect) => ensureDefectImage(build, shop.checkout, checkout, defect)),
+    );
+    const defects = Object.fromEntries(defectNames.map((defect, i) => [defect, defectImages[i]])) as Record<
+      CheckoutDefect,
+      PushedImage
+    >;
     logger.info(`pod images: ready (${formatDuration(Date.now() - started)})`);
-    return { shop, defects: { exitsAtStart, unready }, node: base, postgres: postgresReference(config), pause, stop };
+    return { shop, defects, node: base, postgres: postgresReference(config), pause, stop };
   } catch (error) {
     await stop();
     throw error;
