@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// deliver: deploy, inspect, roll back, scale (by hand or by watching the SLO) and promote the services of an
-// environment, with the same code the pipeline runs.
+// deliver: deploy, inspect, roll back, scale (by hand or by watching the SLO), promote and analyse the services of
+// an environment, with the same code the pipeline runs.
 import { PipelineConfigError } from "../config/index.js";
 import { DeliveryError } from "../delivery/errors.js";
+import { ANALYZE_USAGE, analyze } from "./deliver/analyze.js";
 import { DEPLOY_USAGE, deploy } from "./deliver/deploy.js";
 import { PROMOTE_USAGE, promote } from "./deliver/promote.js";
 import { REPORT_USAGE } from "./deliver/report.js";
@@ -22,10 +23,11 @@ export const deliverCli: Cli = {
     SCALE_USAGE,
     WATCH_USAGE,
     PROMOTE_USAGE,
+    ANALYZE_USAGE,
     COMMON_USAGE,
     REPORT_USAGE,
   ].join("\n"),
-  commands: { deploy, status, rollback, scale, watch, promote },
+  commands: { deploy, status, rollback, scale, watch, promote, analyze },
   isUserError: (error): error is Error => error instanceof DeliveryError || error instanceof PipelineConfigError,
   oneLineErrors: true,
 };

@@ -79,7 +79,7 @@ export function analysisRefusal(evidence: AnalysisEvidence): PromotionError | un
       "not_analysed",
       `cannot promote ${from} to ${to}: ${from} has analysis configured and ${what}; ${todo}`,
     );
-  const analyse = `deploy it to ${from} again with --prometheus-url <url> (prometheusUrl) so it is analysed`;
+  const analyse = `analyse it with deliver analyze --env ${from} --prometheus-url <url> (Dagger: env analyze)`;
   if (!current) return refuse("no current release is recorded", `deploy ${from} with --prometheus-url <url> first`);
   const release = `its current release ${current.id}`;
   const differ = Object.keys(running)

@@ -137,5 +137,5 @@ export function unverifiedAdvice(env: string, analysis: ReleaseAnalysis, prometh
     analysis.outcome === "Inconclusive"
       ? `check that its services get traffic and that Prometheus${prometheusUrl ? ` at ${prometheusUrl}` : ""} scrapes their pods`
       : `check that Prometheus${prometheusUrl ? ` at ${prometheusUrl}` : ""} answers and that the analysis queries in pipeline.yaml (environments.${env}.analysis) are right`;
-  return `the release stays in place, recorded as unverified, and cannot be promoted from ${env}: ${check}, then deploy the same release again to analyse it again, or roll back with deliver rollback --env ${env}`;
+  return `the release stays in place, recorded as unverified, and cannot be promoted from ${env}: ${check}, then analyse it again with deliver analyze --env ${env}, or roll back with deliver rollback --env ${env}`;
 }

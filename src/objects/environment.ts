@@ -1,5 +1,6 @@
 import { type Container, func, object } from "@dagger.io/dagger";
 import {
+  analyzeArgs,
   type DeliveryTargets,
   deployArgs,
   promoteArgs,
@@ -10,8 +11,8 @@ import {
 import { runDeliver } from "../dagger/deliver.js";
 
 /**
- * One environment of pipeline.yaml on the Kubernetes cluster its kubeconfig names: deploy, roll back, scale,
- * promote and inspect it with the deliver CLI (src/cli/deliver.ts), run in a container. Every function acts on the
+ * One environment of pipeline.yaml on the Kubernetes cluster its kubeconfig names: deploy, analyse, roll back,
+ * scale, promote and inspect it with the deliver CLI (src/cli/deliver.ts), run in a container. Every function acts on the
  * cluster at the moment it is called (never cached) and returns the CLI's output; a failure is the CLI's one-line
  * reason. The kubeconfig's server address must be reachable from inside the engine's containers (127.0.0.1 on your
  * machine is not), or the API server is given to env as --api-server and bound into the CLI's container.
@@ -46,6 +47,7 @@ export class DeliveryEnvironment {
    * @param force deploy even an image this environment rolled back before
    * @param timeout seconds to wait for each rollout (the CLI's default when absent)
    * @param prometheusUrl Prometheus the environment's analysis asks once every rollout is Ready (a failed analysis rolls the release back)
+   * @param loadUrl the environment's storefront, for synthetic shoppers while the analysis runs (pipeline.yaml's analysis.load)
    */
   @func({ cache: "never" })
   async deploy(
@@ -54,10 +56,32 @@ export class DeliveryEnvironment {
     force = false,
     timeout?: number,
     prometheusUrl?: string,
+    loadUrl?: string,
   ): Promise<string> {
     return this.deliver(
-      deployArgs(this.targets(), this.name, { images, revision, force, timeoutSeconds: timeout, prometheusUrl }),
+      deployArgs(this.targets(), this.name, {
+        images,
+        revision,
+        force,
+        timeoutSeconds: timeout,
+        prometheusUrl,
+        loadUrl,
+      }),
     );
+  }
+
+  /**
+   * Judges the environment's current release now with its analysis (every service against the previous release's
+   * digest) and records the verdict; fails unless Successful. Never rolls back.
+   *
+   * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config analyze --prometheus-url=http://prometheus.monitoring:9090
+   *
+   * @param prometheusUrl the Prometheus HTTP API the analysis queries
+   * @param loadUrl the environment's storefront, for synthetic shoppers while the analysis runs
+   */
+  @func({ cache: "never" })
+  async analyze(prometheusUrl: string, loadUrl?: string): Promise<string> {
+    return this.deliver(analyzeArgs(this.targets(), this.name, prometheusUrl, loadUrl));
   }
 
   /**
@@ -106,10 +130,11 @@ export class DeliveryEnvironment {
    * @param to the environment to promote to (e.g. prod from staging)
    * @param approve who approves the promotion; required when the target's promotion.requiresApproval is true, recorded with the release
    * @param prometheusUrl Prometheus the target environment's analysis asks after the rollout
+   * @param loadUrl the target's storefront, for synthetic shoppers while that analysis runs
    */
   @func({ cache: "never" })
-  async promote(to: string, approve?: string, prometheusUrl?: string): Promise<string> {
-    return this.deliver(promoteArgs(this.targets(), this.name, to, { approvedBy: approve, prometheusUrl }));
+  async promote(to: string, approve?: string, prometheusUrl?: string, loadUrl?: string): Promise<string> {
+    return this.deliver(promoteArgs(this.targets(), this.name, to, { approvedBy: approve, prometheusUrl, loadUrl }));
   }
 
   private targets(): DeliveryTargets {

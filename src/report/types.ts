@@ -3,7 +3,7 @@
 // GitHub's job summary). Plain data: the renderers know nothing about clusters or errors.
 
 /** The deliver commands that write a report. */
-export type ReportCommand = "deploy" | "promote" | "rollback";
+export type ReportCommand = "deploy" | "promote" | "rollback" | "analyze";
 
 /**
  * How the command ended: `succeeded` (exit 0), `failed` (exit 1, what it changed rolled back where it could), or

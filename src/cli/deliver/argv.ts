@@ -29,6 +29,8 @@ export interface DeployRequest {
   readonly timeoutSeconds?: number;
   /** Prometheus the environment's analysis asks once every rollout is Ready (http or https URL). */
   readonly prometheusUrl?: string;
+  /** The storefront synthetic shoppers use while the analysis runs (http or https URL). */
+  readonly loadUrl?: string;
 }
 
 /** What `promote` needs beyond the two environments. */
@@ -37,6 +39,8 @@ export interface PromoteRequest {
   readonly approvedBy?: string;
   /** Prometheus the target environment's analysis asks after the rollout. */
   readonly prometheusUrl?: string;
+  /** The target's storefront synthetic shoppers use while that analysis runs. */
+  readonly loadUrl?: string;
 }
 
 /** `name` when pipeline.yaml declares that environment; otherwise an error listing the declared ones. */
@@ -44,7 +48,10 @@ export function environmentName(targets: DeliveryTargets, name: string): string 
   return declaredName("environment", name, targets.environments);
 }
 
-/** `deploy --env=<env> --image=<service>=<ref> … [--revision=…] [--force] [--timeout=…] [--prometheus-url=…]`. */
+/**
+ * `deploy --env=<env> --image=<service>=<ref> … [--revision=…] [--force] [--timeout=…] [--prometheus-url=…
+ * [--load-url=…]]`.
+ */
 export function deployArgs(targets: DeliveryTargets, env: string, request: DeployRequest): string[] {
   const args = ["deploy", `--env=${environmentName(targets, env)}`];
   for (const pair of imagePairs(targets, request.images)) args.push(`--image=${pair}`);
@@ -53,8 +60,12 @@ export function deployArgs(targets: DeliveryTargets, env: string, request: Deplo
   if (request.timeoutSeconds !== undefined) {
     args.push(`--timeout=${wholeNumber("timeout", request.timeoutSeconds, 1)}`);
   }
-  if (request.prometheusUrl !== undefined) args.push(`--prometheus-url=${httpUrl(request.prometheusUrl)}`);
-  return args;
+  return [...args, ...analysisFlags(request)];
+}
+
+/** `analyze --env=<env> --prometheus-url=… [--load-url=…]`: judge what the environment runs now. */
+export function analyzeArgs(targets: DeliveryTargets, env: string, prometheusUrl: string, loadUrl?: string): string[] {
+  return ["analyze", `--env=${environmentName(targets, env)}`, ...analysisFlags({ prometheusUrl, loadUrl })];
 }
 
 /** `rollback --env=<env> [--service=…] [--to-revision=…]`; without a service the whole environment goes back. */
@@ -84,7 +95,10 @@ export function statusArgs(targets: DeliveryTargets, env: string, json: boolean)
   return json ? [...args, "--json"] : args;
 }
 
-/** `promote --from=<env> --to=<env> [--approve=<who>] [--prometheus-url=…]`: what runs in `from`, deployed to `to`. */
+/**
+ * `promote --from=<env> --to=<env> [--approve=<who>] [--prometheus-url=… [--load-url=…]]`: what runs in `from`,
+ * deployed to `to`.
+ */
 export function promoteArgs(
   targets: DeliveryTargets,
   from: string,
@@ -100,14 +114,28 @@ export function promoteArgs(
     if (!approver) throw new Error("approve: name who approves (e.g. --approve=jane@example.com)");
     args.push(`--approve=${approver}`);
   }
-  if (request.prometheusUrl !== undefined) args.push(`--prometheus-url=${httpUrl(request.prometheusUrl)}`);
-  return args;
+  return [...args, ...analysisFlags(request)];
 }
 
-function httpUrl(value: string): string {
+// A storefront for synthetic load only makes sense with a Prometheus to judge what it does.
+function analysisFlags(request: { prometheusUrl?: string | undefined; loadUrl?: string | undefined }): string[] {
+  const flags: string[] = [];
+  if (request.prometheusUrl !== undefined)
+    flags.push(
+      `--prometheus-url=${httpUrl("prometheusUrl", request.prometheusUrl, "http://prometheus.monitoring:9090")}`,
+    );
+  if (request.loadUrl !== undefined) {
+    if (request.prometheusUrl === undefined)
+      throw new Error("loadUrl needs prometheusUrl: the load is there for the analysis");
+    flags.push(`--load-url=${httpUrl("loadUrl", request.loadUrl, "http://storefront.shop-staging:3000")}`);
+  }
+  return flags;
+}
+
+function httpUrl(field: string, value: string, example: string): string {
   const url = URL.canParse(value) ? new URL(value) : undefined;
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new Error(`prometheusUrl: "${value}" is not an http(s) URL (e.g. http://prometheus.monitoring:9090)`);
+    throw new Error(`${field}: "${value}" is not an http(s) URL (e.g. ${example})`);
   }
   return value;
 }

@@ -1,4 +1,4 @@
-// The report of deploy, promote and rollback: where it goes (--report-dir, else $DELIVER_REPORT_DIR, and GitHub's
+// The report of deploy, promote, rollback and analyze: where it goes (--report-dir, else $DELIVER_REPORT_DIR, and GitHub's
 // $GITHUB_STEP_SUMMARY when set), and the wrapper that writes it however the command ends, a failure included:
 // that is when people read it.
 import { z } from "zod";
@@ -16,7 +16,7 @@ export const STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY";
 
 export const REPORT_OPTIONS = { "report-dir": { type: "string" } } as const;
 
-export const REPORT_USAGE = `Reports (deploy, promote, rollback):
+export const REPORT_USAGE = `Reports (deploy, promote, rollback, analyze):
   --report-dir <dir>    write deliver-<command>-<env>.xml (JUnit) and .md there, also when the command fails
                         (default $${REPORT_DIR_VARIABLE}); the Markdown is also appended to $${STEP_SUMMARY_VARIABLE}
                         when that is set (GitHub Actions shows it as the job summary)`;

@@ -1,7 +1,9 @@
 // deliver promote's gates, spawned as a user runs it: prod requires approval (pipeline.yaml), and staging, given an
 // analysis block here, must have a Successful analysis of what it runs. Staging's analysis queries a real
 // Prometheus (Debian's binary) scraping one real local HTTP server per service, labelled as its pods would be.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { digestLabelValue } from "../../../src/delivery/manifests/labels.js";
@@ -81,7 +83,7 @@ describe("deliver promote: approval and analysis gates", () => {
     const run = await deliver(["promote", "--from", "staging", "--to", "prod", "--approve", "alice@example.com"]);
     expectOneLineError(
       run,
-      `cannot promote staging to prod: staging has analysis configured and its current release ${release} was not analysed (not analysed: staging has analysis configured but no Prometheus URL was given (--prometheus-url or PROMETHEUS_URL)); deploy it to staging again with --prometheus-url <url> (prometheusUrl) so it is analysed`,
+      `cannot promote staging to prod: staging has analysis configured and its current release ${release} was not analysed (not analysed: staging has analysis configured but no Prometheus URL was given (--prometheus-url or PROMETHEUS_URL)); analyse it with deliver analyze --env staging --prometheus-url <url> (Dagger: env analyze)`,
     );
     await expect(readDeployment(kubeConfig, prod, "api")).rejects.toMatchObject({ code: 404 });
   }, 180_000);
@@ -95,15 +97,22 @@ describe("deliver promote: approval and analysis gates", () => {
     await expect(readDeployment(kubeConfig, prod, "api")).rejects.toMatchObject({ code: 404 });
   });
 
-  it("after the same release is deployed again with --prometheus-url and passes, promotes it with the approver recorded", async () => {
+  it("after deliver analyze judges the running release Successful, promotes it with the approver recorded", async () => {
     const url = (prometheus as RunningPrometheus).url;
-    const analysed = await deliver(["deploy", "--env", "staging", ...imageArgs, "--prometheus-url", url]);
+    const reports = mkdtempSync(join(tmpdir(), "analyze-report-"));
+    const generation = (await readDeployment(kubeConfig, staging, "api")).metadata?.generation;
+    const analysed = await deliver(["analyze", "--env", "staging", "--prometheus-url", url, "--report-dir", reports]);
     expect(analysed.code, analysed.stderr).toBe(0);
-    expect(analysed.stdout.split("\n")[0]).toBe(`deployed release ${release} to staging (${staging}); changed: none`);
+    expect(analysed.stdout.split("\n")[0]).toBe(`analysed release ${release} in staging (${staging})`);
     expect(analysed.stdout).toMatch(/\nanalysis: Successful, verified at \S+\n/);
     for (const service of services) {
       expect(analysed.stdout).toMatch(new RegExp(`\\n  ${service} +Successful revision [0-9a-f]{12}: error-ratio`));
     }
+    const junit = readFileSync(join(reports, "deliver-analyze-staging.xml"), "utf8");
+    expect(junit).toContain('failures="0"');
+    expect(junit).toContain("error-ratio");
+    // what runs was not touched
+    expect((await readDeployment(kubeConfig, staging, "api")).metadata?.generation).toBe(generation);
 
     const run = await deliver(["promote", "--from", "staging", "--to", "prod", "--approve", "alice@example.com"]);
     expect(run.code, run.stderr).toBe(0);

@@ -4,6 +4,7 @@
 // analysis sees is what it would see of real pods; which process serves it is the only stand-in.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analysisSchema, type PipelineConfig } from "../../../src/config/schema.js";
+import { analyseEnvironment } from "../../../src/delivery/analyse-environment.js";
 import { ReleaseFailedError, ReleaseUnverifiedError } from "../../../src/delivery/errors.js";
 import { digestLabelValue } from "../../../src/delivery/manifests/labels.js";
 import { deployRelease } from "../../../src/delivery/release-deploy.js";
@@ -175,7 +176,7 @@ describe("deployRelease with analysis against a real Prometheus", () => {
     expect(err).toBeInstanceOf(ReleaseUnverifiedError);
     const unverified = err as ReleaseUnverifiedError;
     expect(unverified.message).toBe(
-      `release ${unverified.releaseId} to dev (${namespace}) is deployed but not verified: analysis Inconclusive: payments revision ${revisionOf("payments", "v4")}: error-ratio Inconclusive after 1 measurement: no data: the query returned no series, latency-p99 Inconclusive after 1 measurement: no data: the query returned no series; relative check: no data for this revision, availability Inconclusive after 1 measurement: no data: the query returned no series; the release stays in place, recorded as unverified, and cannot be promoted from dev: check that its services get traffic and that Prometheus at ${prometheus?.url} scrapes their pods, then deploy the same release again to analyse it again, or roll back with deliver rollback --env dev`,
+      `release ${unverified.releaseId} to dev (${namespace}) is deployed but not verified: analysis Inconclusive: payments revision ${revisionOf("payments", "v4")}: error-ratio Inconclusive after 1 measurement: no data: the query returned no series, latency-p99 Inconclusive after 1 measurement: no data: the query returned no series; relative check: no data for this revision, availability Inconclusive after 1 measurement: no data: the query returned no series; the release stays in place, recorded as unverified, and cannot be promoted from dev: check that its services get traffic and that Prometheus at ${prometheus?.url} scrapes their pods, then analyse it again with deliver analyze --env dev, or roll back with deliver rollback --env dev`,
     );
     const status = await environmentStatus({ config, env: ENV, kubeConfig });
     expect(status.releases.current).toMatchObject({
@@ -207,5 +208,21 @@ describe("deployRelease with analysis against a real Prometheus", () => {
     );
     const live = await readDeployment(kubeConfig, namespace, "storefront");
     expect(live.spec?.template.spec?.containers[0]?.image).toBe(image("storefront", "v2"));
+  }, 240_000);
+
+  it("analyseEnvironment judges the current release in place: payments v4 still unscraped, Inconclusive, recorded", async () => {
+    const before = await environmentStatus({ config, env: ENV, kubeConfig });
+    const err = await analyseEnvironment(options()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReleaseUnverifiedError);
+    const unverified = err as ReleaseUnverifiedError;
+    expect(unverified.releaseId).toBe(before.currentRelease);
+    expect(unverified.message).toContain("payments revision");
+    expect(unverified.message).toContain(`then analyse it again with deliver analyze --env dev`);
+    // every service of the release is judged, not only the one it changed
+    expect(Object.keys(unverified.analysis.services)).toEqual(["api", "payments", "checkout", "storefront"]);
+    const after = await environmentStatus({ config, env: ENV, kubeConfig });
+    expect(after.releases.current?.analysis?.outcome).toBe("Inconclusive");
+    expect(after.releases.current?.analysis?.at).not.toBe(before.releases.current?.analysis?.at);
+    expect(after.services.map((s) => s.revision)).toEqual(before.services.map((s) => s.revision));
   }, 240_000);
 });

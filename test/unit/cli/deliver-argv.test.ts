@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  analyzeArgs,
   DELIVER_COMMAND,
   type DeliveryTargets,
   deliverFailure,
@@ -140,6 +141,30 @@ describe("deliver command lines for an environment", () => {
     );
   });
 
+  it("analyze, deploy and promote pass the storefront for synthetic load, only with a Prometheus to judge it", () => {
+    expect(analyzeArgs(targets, "staging", "http://prom:9090", "http://storefront:3000")).toEqual([
+      "analyze",
+      "--env=staging",
+      "--prometheus-url=http://prom:9090",
+      "--load-url=http://storefront:3000",
+    ]);
+    expect(analyzeArgs(targets, "dev", "http://prom:9090")).toEqual([
+      "analyze",
+      "--env=dev",
+      "--prometheus-url=http://prom:9090",
+    ]);
+    expect(
+      promoteArgs(targets, "staging", "prod", { prometheusUrl: "http://prom:9090", loadUrl: "http://shop.example/" }),
+    ).toContain("--load-url=http://shop.example/");
+    expect(() => deployArgs(targets, "dev", { images: [`api=${API}`], loadUrl: "http://shop.example" })).toThrow(
+      "loadUrl needs prometheusUrl",
+    );
+    expect(() => analyzeArgs(targets, "dev", "http://prom:9090", "storefront:3000")).toThrow(
+      'loadUrl: "storefront:3000" is not an http(s) URL',
+    );
+    expect(() => analyzeArgs(targets, "qa", "http://prom:9090")).toThrow('unknown environment "qa"');
+  });
+
   it("an environment pipeline.yaml does not declare is named with the declared ones", () => {
     expect(environmentName(targets, "staging")).toBe("staging");
     expect(() => environmentName(targets, "qa")).toThrow(
@@ -206,6 +231,7 @@ describe("the command lines against the parsers that read them", () => {
         scaleArgs(targets, "dev", "api", 2),
         rollbackArgs(targets, "prod", "checkout", 3),
         promoteArgs(targets, "staging", "prod"),
+        analyzeArgs(targets, "staging", "http://prom:9090", "http://storefront:3000"),
       ]) {
         let stderr = "";
         const code = await run(args, { write: () => true }, { write: (text: string) => (stderr += text) });

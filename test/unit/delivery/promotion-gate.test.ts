@@ -105,15 +105,15 @@ describe("analysisRefusal", () => {
       ],
       [
         record(undefined),
-        "cannot promote staging to prod: staging has analysis configured and its current release 0123456789ab has no analysis on record; deploy it to staging again with --prometheus-url <url> (prometheusUrl) so it is analysed",
+        "cannot promote staging to prod: staging has analysis configured and its current release 0123456789ab has no analysis on record; analyse it with deliver analyze --env staging --prometheus-url <url> (Dagger: env analyze)",
       ],
       [
         record({ ...analysis("NotRun", hoursAgo(1)), message: "not analysed: no Prometheus URL" }),
-        "cannot promote staging to prod: staging has analysis configured and its current release 0123456789ab was not analysed (not analysed: no Prometheus URL); deploy it to staging again with --prometheus-url <url> (prometheusUrl) so it is analysed",
+        "cannot promote staging to prod: staging has analysis configured and its current release 0123456789ab was not analysed (not analysed: no Prometheus URL); analyse it with deliver analyze --env staging --prometheus-url <url> (Dagger: env analyze)",
       ],
       [
         record(analysis("Inconclusive", hoursAgo(1))),
-        `cannot promote staging to prod: staging has analysis configured and its current release 0123456789ab's analysis at ${hoursAgo(1)} was Inconclusive (analysis Inconclusive: …); deploy it to staging again with --prometheus-url <url> (prometheusUrl) so it is analysed`,
+        `cannot promote staging to prod: staging has analysis configured and its current release 0123456789ab's analysis at ${hoursAgo(1)} was Inconclusive (analysis Inconclusive: …); analyse it with deliver analyze --env staging --prometheus-url <url> (Dagger: env analyze)`,
       ],
       [
         record(analysis("Failed", hoursAgo(1))),
@@ -121,7 +121,7 @@ describe("analysisRefusal", () => {
       ],
       [
         record(analysis("Successful", hoursAgo(25))),
-        `cannot promote staging to prod: staging has analysis configured and its current release 0123456789ab's Successful analysis at ${hoursAgo(25)} is older than environments.prod.promotion.analysisMaxAge (24h); deploy it to staging again with --prometheus-url <url> (prometheusUrl) so it is analysed`,
+        `cannot promote staging to prod: staging has analysis configured and its current release 0123456789ab's Successful analysis at ${hoursAgo(25)} is older than environments.prod.promotion.analysisMaxAge (24h); analyse it with deliver analyze --env staging --prometheus-url <url> (Dagger: env analyze)`,
       ],
       [
         record(analysis("Successful", hoursAgo(1)), { ...running, checkout: d("9") }),

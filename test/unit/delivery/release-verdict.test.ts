@@ -163,7 +163,7 @@ describe("unverifiedAdvice", () => {
     const inconclusive = { outcome: "Inconclusive", verified: false, at: AT, message: "", services: {} } as const;
     const advice = unverifiedAdvice("staging", inconclusive, "http://prometheus:9090");
     expect(advice).toBe(
-      "the release stays in place, recorded as unverified, and cannot be promoted from staging: check that its services get traffic and that Prometheus at http://prometheus:9090 scrapes their pods, then deploy the same release again to analyse it again, or roll back with deliver rollback --env staging",
+      "the release stays in place, recorded as unverified, and cannot be promoted from staging: check that its services get traffic and that Prometheus at http://prometheus:9090 scrapes their pods, then analyse it again with deliver analyze --env staging, or roll back with deliver rollback --env staging",
     );
     expect(unverifiedAdvice("staging", { ...inconclusive, outcome: "Error" }, undefined)).toContain(
       "check that Prometheus answers and that the analysis queries in pipeline.yaml (environments.staging.analysis) are right",
