@@ -60,7 +60,12 @@ describe("the api's lifecycle", () => {
     const db = connect(url);
     try {
       const applied = await db.query<{ name: string }>("SELECT name FROM schema_migrations ORDER BY name");
-      expect(applied.rows.map((r) => r.name)).toEqual(["001_products.sql", "002_carts.sql", "003_orders.sql"]);
+      expect(applied.rows.map((r) => r.name)).toEqual([
+        "001_products.sql",
+        "002_carts.sql",
+        "003_orders.sql",
+        "004_place_order.sql",
+      ]);
       const skus = await db.query("SELECT count(*)::int AS n, count(DISTINCT sku)::int AS d FROM products");
       expect(skus.rows[0]).toEqual({ n: DEMO_CATALOG.length, d: DEMO_CATALOG.length });
     } finally {

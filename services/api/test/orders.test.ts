@@ -215,6 +215,29 @@ describe("orders", () => {
     expect(await stockOf(db, sku)).toEqual([48]);
   });
 
+  it("places carts that hold the same products, added in opposite orders, all at once without a deadlock", async () => {
+    const [a, b] = [await product(40), await product(40)];
+    const carts = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        cartWith(
+          app,
+          i % 2 === 0
+            ? [
+                { sku: a, quantity: 1 },
+                { sku: b, quantity: 2 },
+              ]
+            : [
+                { sku: b, quantity: 2 },
+                { sku: a, quantity: 1 },
+              ],
+        ),
+      ),
+    );
+    const answers = await Promise.all(carts.map((cartId, i) => placeOrder(cartId, `chk-deadlock-${i}`)));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(12).fill(201));
+    expect(await stockOf(db, a, b)).toEqual([28, 16]);
+  });
+
   it("makes exactly one order when the same checkout id arrives ten times at once", async () => {
     const sku = await product(10);
     const cartId = await cartWith(app, [{ sku, quantity: 3 }]);

@@ -59,7 +59,7 @@ export function createCartRepository(pool: Pool) {
 export type CartRepository = ReturnType<typeof createCartRepository>;
 
 /** Locks the cart row for the rest of the transaction; 404 if it does not exist. */
-export async function lockCart(client: PoolClient, cartId: string): Promise<{ status: string; currency: string }> {
+async function lockCart(client: PoolClient, cartId: string): Promise<{ status: string; currency: string }> {
   const result = await client.query<{ status: string; currency: string }>({
     name: "api-cart-lock",
     text: "SELECT status, currency FROM carts WHERE id = $1 FOR UPDATE",
