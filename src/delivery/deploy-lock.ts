@@ -1,4 +1,5 @@
-// One deploy at a time per namespace: a coordination.k8s.io/v1 Lease, taken with optimistic concurrency.
+// One deploy at a time per namespace (and one scaling watch): a coordination.k8s.io/v1 Lease, taken with optimistic
+// concurrency.
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { DeployLockLostError, DeployLockTimeoutError } from "./errors.js";
@@ -7,6 +8,17 @@ import { CoordinationV1Api, type V1Lease } from "./kube-client.js";
 
 /** Name of the Lease every deploy to a namespace takes. */
 export const DEPLOY_LOCK_NAME = "ecommerce-delivery-deploy";
+
+/** A Lease and what it guards, as its errors name it. */
+export interface LockLease {
+  readonly name: string;
+  /** e.g. `deploy`: "another deploy in namespace … is running". */
+  readonly guards: "deploy" | "watch";
+}
+
+const DEPLOY_LEASE: LockLease = { name: DEPLOY_LOCK_NAME, guards: "deploy" };
+/** The Lease `deliver watch` holds while it runs: two watches of one environment would both act. */
+export const WATCH_LEASE: LockLease = { name: "ecommerce-delivery-watch", guards: "watch" };
 
 export interface DeployLockOptions extends KubeOptions {
   namespace: string;
@@ -18,6 +30,8 @@ export interface DeployLockOptions extends KubeOptions {
   waitTimeoutMs?: number;
   /** Poll interval while waiting (default 500 ms). */
   pollMs?: number;
+  /** Default: the deploy Lease. */
+  lease?: LockLease;
 }
 
 export interface DeployLock {
@@ -49,7 +63,8 @@ export async function acquireDeployLock(options: DeployLockOptions): Promise<Dep
   const waitTimeoutMs = options.waitTimeoutMs ?? 60_000;
   const pollMs = options.pollMs ?? 500;
   const api = kubeConfig.makeApiClient(CoordinationV1Api);
-  const target = `Lease ${namespace}/${DEPLOY_LOCK_NAME}`;
+  const which = options.lease ?? DEPLOY_LEASE;
+  const target = `Lease ${namespace}/${which.name}`;
   const started = clock.now();
   let announced = false;
 
@@ -62,7 +77,7 @@ export async function acquireDeployLock(options: DeployLockOptions): Promise<Dep
     if (waited >= waitTimeoutMs) {
       throw new DeployLockTimeoutError(
         namespace,
-        DEPLOY_LOCK_NAME,
+        which,
         current?.spec?.holderIdentity ?? "unknown",
         isoOf(current?.spec?.acquireTime),
         waited,
@@ -79,7 +94,7 @@ export async function acquireDeployLock(options: DeployLockOptions): Promise<Dep
   async function read(): Promise<V1Lease | undefined> {
     try {
       return await withOutageRetry(options, { action: "read", target }, () =>
-        api.readNamespacedLease({ namespace, name: DEPLOY_LOCK_NAME }),
+        api.readNamespacedLease({ namespace, name: which.name }),
       );
     } catch (err) {
       if (isNotFound(err)) return undefined;
@@ -99,7 +114,7 @@ export async function acquireDeployLock(options: DeployLockOptions): Promise<Dep
             body: {
               apiVersion: "coordination.k8s.io/v1",
               kind: "Lease",
-              metadata: { name: DEPLOY_LOCK_NAME, namespace },
+              metadata: { name: which.name, namespace },
               spec: {
                 holderIdentity: holder,
                 leaseDurationSeconds: duration,
@@ -127,7 +142,7 @@ export async function acquireDeployLock(options: DeployLockOptions): Promise<Dep
       return await withOutageRetry(options, { action: "take", target }, () =>
         api.replaceNamespacedLease({
           namespace,
-          name: DEPLOY_LOCK_NAME,
+          name: which.name,
           body: {
             ...existing,
             spec: {
@@ -156,7 +171,7 @@ export async function acquireDeployLock(options: DeployLockOptions): Promise<Dep
     try {
       held = await api.replaceNamespacedLease({
         namespace,
-        name: DEPLOY_LOCK_NAME,
+        name: which.name,
         body: {
           ...held,
           spec: { ...held.spec, acquireTime: microTime(held.spec?.acquireTime), renewTime: microTime(clock.now()) },
@@ -192,7 +207,7 @@ export async function acquireDeployLock(options: DeployLockOptions): Promise<Dep
       return lost;
     },
     assertHeld() {
-      if (lost) throw new DeployLockLostError(namespace, holder, lost);
+      if (lost) throw new DeployLockLostError(namespace, which, holder, lost);
     },
     async release() {
       if (released) return;
@@ -204,7 +219,7 @@ export async function acquireDeployLock(options: DeployLockOptions): Promise<Dep
         // delete only the version we hold: a precondition failure means it is no longer ours
         await api.deleteNamespacedLease({
           namespace,
-          name: DEPLOY_LOCK_NAME,
+          name: which.name,
           body: { preconditions: { resourceVersion: held.metadata?.resourceVersion } },
         });
         logger.info(`${target}: released by "${holder}"`);

@@ -255,14 +255,14 @@ export class DeployLockTimeoutError extends DeliveryError {
   override readonly name = "DeployLockTimeoutError";
   constructor(
     readonly namespace: string,
-    /** Name of the deploy Lease. */
-    readonly lease: string,
+    /** The Lease and what it guards. */
+    readonly lease: { readonly name: string; readonly guards: string },
     readonly holder: string,
     readonly heldSince: string | undefined,
     readonly waitedMs: number,
   ) {
     super(
-      `another deploy to namespace ${namespace} is running (lock Lease ${namespace}/${lease} held by "${holder}"${heldSince ? ` since ${heldSince}` : ""}); waited ${Math.round(waitedMs / 1000)}s: retry when it has finished, or delete the Lease if that deploy is dead`,
+      `another ${lease.guards} in namespace ${namespace} is running (lock Lease ${namespace}/${lease.name} held by "${holder}"${heldSince ? ` since ${heldSince}` : ""}); waited ${Math.round(waitedMs / 1000)}s: retry when it has finished, or delete the Lease if that ${lease.guards} is dead`,
     );
   }
 }
@@ -272,10 +272,13 @@ export class DeployLockLostError extends DeliveryError {
   override readonly name = "DeployLockLostError";
   constructor(
     readonly namespace: string,
+    readonly lease: { readonly name: string; readonly guards: string },
     readonly holder: string,
     readonly detail: string,
   ) {
-    super(`lost the deploy lock of namespace ${namespace} (held as "${holder}"): ${detail}; stopping this deploy`);
+    super(
+      `lost the ${lease.guards} lock of namespace ${namespace} (held as "${holder}"): ${detail}; stopping this ${lease.guards}`,
+    );
   }
 }
 

@@ -7,12 +7,13 @@ import {
   rollbackArgs,
   scaleArgs,
   statusArgs,
+  watchArgs,
 } from "../cli/deliver/argv.js";
 import { runDeliver } from "../dagger/deliver.js";
 
 /**
  * One environment of pipeline.yaml on the Kubernetes cluster its kubeconfig names: deploy, analyse, roll back,
- * scale, promote and inspect it with the deliver CLI (src/cli/deliver.ts), run in a container. Every function acts on the
+ * scale (by hand or by watching the SLO), promote and inspect it with the deliver CLI (src/cli/deliver.ts), run in a container. Every function acts on the
  * cluster at the moment it is called (never cached) and returns the CLI's output; a failure is the CLI's one-line
  * reason. The kubeconfig's server address must be reachable from inside the engine's containers (127.0.0.1 on your
  * machine is not), or the API server is given to env as --api-server and bound into the CLI's container.
@@ -135,6 +136,22 @@ export class DeliveryEnvironment {
   @func({ cache: "never" })
   async promote(to: string, approve?: string, prometheusUrl?: string, loadUrl?: string): Promise<string> {
     return this.deliver(promoteArgs(this.targets(), this.name, to, { approvedBy: approve, prometheusUrl, loadUrl }));
+  }
+
+  /**
+   * Watches the environment's SLO and scales its services within pipeline.yaml's scaling bounds (out when p99 burns
+   * while the revision is healthy, back in after the stabilization window), for one pass or for a duration.
+   *
+   * Example: dagger call env --name=prod --kubeconfig=file:./prod.kubeconfig watch --prometheus-url=http://prometheus.monitoring:9090 --duration=1h
+   *
+   * @param prometheusUrl the Prometheus HTTP API the watch reads p99 and errors from
+   * @param duration how long to watch, e.g. 30m or 1h (Dagger holds the call open that long); without it, one pass
+   * @param services only these services (default: every service)
+   */
+  @func({ cache: "never" })
+  async watch(prometheusUrl: string, duration?: string, services: string[] = []): Promise<string> {
+    const bound = duration === undefined ? ({ once: true } as const) : { for: duration };
+    return this.deliver(watchArgs(this.targets(), this.name, prometheusUrl, bound, services));
   }
 
   private targets(): DeliveryTargets {

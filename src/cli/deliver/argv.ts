@@ -1,6 +1,7 @@
 // Engine-free: the deliver CLI's command lines for one environment, checked before a container starts, and the one
 // line of its stderr that says why it failed.
 import { declaredName, type PipelineConfig } from "../../config/index.js";
+import { isDuration } from "../../delivery/analysis/duration.js";
 import { isPinnedReference, parseImagePair } from "../../delivery/manifests/release.js";
 
 /** The deliver CLI as the pipeline's containers run it, from the repository root (pipeline.yaml in the workdir). */
@@ -66,6 +67,25 @@ export function deployArgs(targets: DeliveryTargets, env: string, request: Deplo
 /** `analyze --env=<env> --prometheus-url=… [--load-url=…]`: judge what the environment runs now. */
 export function analyzeArgs(targets: DeliveryTargets, env: string, prometheusUrl: string, loadUrl?: string): string[] {
   return ["analyze", `--env=${environmentName(targets, env)}`, ...analysisFlags({ prometheusUrl, loadUrl })];
+}
+
+/** How long `watch` runs: one pass, or a duration such as `1h`. */
+export type WatchBound = { readonly once: true } | { readonly for: string };
+
+/** `watch --env=<env> (--once | --for=<duration>) [--service=…]… --prometheus-url=…`. */
+export function watchArgs(
+  targets: DeliveryTargets,
+  env: string,
+  prometheusUrl: string,
+  bound: WatchBound,
+  services: readonly string[] = [],
+): string[] {
+  const args = ["watch", `--env=${environmentName(targets, env)}`];
+  if ("once" in bound) args.push("--once");
+  else if (isDuration(bound.for)) args.push(`--for=${bound.for}`);
+  else throw new Error(`for: "${bound.for}" is not a duration such as 30m or 1h`);
+  for (const service of services) args.push(`--service=${serviceName(targets, service)}`);
+  return [...args, ...analysisFlags({ prometheusUrl })];
 }
 
 /** `rollback --env=<env> [--service=…] [--to-revision=…]`; without a service the whole environment goes back. */

@@ -2,6 +2,7 @@
 // Prometheus, decide, act, record. Bounded by `once` or `forMs`, and stopped between evaluations by an AbortSignal.
 import type { PipelineConfig } from "../../config/index.js";
 import type { PrometheusClient } from "../analysis/prometheus-client.js";
+import { acquireDeployLock, WATCH_LEASE } from "../deploy-lock.js";
 import { ScalingError } from "../errors.js";
 import { clockAndLogger, type KubeOptions } from "../kube.js";
 import { dependencyOrder } from "../manifests/index.js";
@@ -41,6 +42,8 @@ export interface WatchScalingOptions extends KubeOptions {
   readonly onEvent?: (event: WatchEvent) => void;
   /** Evaluations in a row with a failed Prometheus query before the watch gives up; default 3. */
   readonly maxPrometheusFailures?: number;
+  /** Identity written into the watch Lease. */
+  readonly holderIdentity?: string;
 }
 
 export interface WatchSummary {
@@ -49,17 +52,44 @@ export interface WatchSummary {
   readonly stoppedBy: "once" | "for" | "signal";
 }
 
-/** Watch an environment's services and scale them within its scaling block's bounds (docs/delivery.md). */
+/**
+ * Watch an environment's services and scale them within its scaling block's bounds (docs/delivery.md). Holds the
+ * namespace's watch Lease while it runs: a second watch of the same environment fails at once, naming the first.
+ */
 export async function watchScaling(options: WatchScalingOptions): Promise<WatchSummary> {
-  const { clock } = clockAndLogger(options);
+  const { clock, logger } = clockAndLogger(options);
   const policy = scalingPolicy(options.config, options.env);
   const services = options.services ?? dependencyOrder(options.config);
   if (!options.once && options.forMs === undefined) throw new Error("watchScaling needs once or forMs: it is bounded");
+  const lock = await acquireDeployLock({
+    kubeConfig: options.kubeConfig,
+    clock,
+    logger,
+    namespace: policy.namespace,
+    lease: WATCH_LEASE,
+    waitTimeoutMs: 0,
+    ...(options.holderIdentity === undefined ? {} : { holderIdentity: options.holderIdentity }),
+  });
+  try {
+    return await watchHoldingLease(options, policy, services, () => lock.assertHeld());
+  } finally {
+    await lock.release().catch((err: unknown) => logger.warn(`could not release the watch lock: ${String(err)}`));
+  }
+}
+
+async function watchHoldingLease(
+  options: WatchScalingOptions,
+  policy: ScalingPolicy,
+  services: readonly string[],
+  assertHeld: () => void,
+): Promise<WatchSummary> {
+  const { clock } = clockAndLogger(options);
   const started = clock.now();
   const actions: ScalingAction[] = [];
   let evaluations = 0;
   let failuresInARow = 0;
   for (;;) {
+    assertHeld();
     const evaluationStart = clock.now();
     const events = await evaluate(options, policy, services);
     evaluations++;

@@ -89,7 +89,7 @@ describe("deploy lock", () => {
       expect(err).toBeInstanceOf(DeployLockTimeoutError);
       expect((err as Error).message).toMatch(
         new RegExp(
-          `^another deploy to namespace ${namespace} is running \\(lock Lease ${namespace}/${DEPLOY_LOCK_NAME} held by "ci-job-42" since \\S+\\); waited \\d+s: retry when it has finished, or delete the Lease if that deploy is dead$`,
+          `^another deploy in namespace ${namespace} is running \\(lock Lease ${namespace}/${DEPLOY_LOCK_NAME} held by "ci-job-42" since \\S+\\); waited \\d+s: retry when it has finished, or delete the Lease if that deploy is dead$`,
         ),
       );
       expect(applied.filter((m) => m.startsWith("applied "))).toEqual([]);

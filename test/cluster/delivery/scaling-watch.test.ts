@@ -318,7 +318,7 @@ describe("deliver watch", () => {
     expect((await readScalingRecords(ns, { kubeConfig })).api?.actions).toHaveLength(4);
   }, 300_000);
 
-  it("deliver watch --once prints one decision per service and exits 0; --for stops on SIGTERM with a summary", async () => {
+  it("deliver watch --once prints one decision per service and exits 0; --for refuses a second watch and stops on SIGTERM with a summary", async () => {
     const once = await deliver([
       "watch",
       "--env",
@@ -365,6 +365,22 @@ describe("deliver watch", () => {
     await waitFor("the first decision", async () => (stdout.includes(" api hold ") ? true : notYet(stdout)), {
       timeoutMs: 60_000,
     });
+    // one watch per environment: a second one stops at once and names the first
+    const second = await deliver([
+      "watch",
+      "--env",
+      "staging",
+      "--once",
+      "--prometheus-url",
+      (prometheus as RunningPrometheus).url,
+    ]);
+    expect(second.code, second.stderr).toBe(1);
+    expect(second.stderr.trim().split("\n").at(-1)).toMatch(
+      new RegExp(
+        `^another watch in namespace ${namespaces.staging} is running \\(lock Lease ${namespaces.staging}/ecommerce-delivery-watch held by "[^"]+/${child.pid}/[0-9a-f]{6}" since \\S+\\); waited 0s: retry when it has finished, or delete the Lease if that watch is dead$`,
+      ),
+    );
+    expect(second.stdout).toBe("");
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(stdout).toMatch(/\nwatched staging: \d+ evaluations?, 0 actions; stopped on a signal\n$/);

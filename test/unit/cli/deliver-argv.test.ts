@@ -12,6 +12,7 @@ import {
   rollbackArgs,
   scaleArgs,
   statusArgs,
+  watchArgs,
 } from "../../../src/cli/deliver/argv.js";
 import { run } from "../../../src/cli/deliver.js";
 import { repoConfig } from "../this-repo.js";
@@ -165,6 +166,30 @@ describe("deliver command lines for an environment", () => {
     expect(() => analyzeArgs(targets, "qa", "http://prom:9090")).toThrow('unknown environment "qa"');
   });
 
+  it("watch: one pass or a duration, the services named, Prometheus required", () => {
+    expect(watchArgs(targets, "prod", "http://prom:9090", { once: true })).toEqual([
+      "watch",
+      "--env=prod",
+      "--once",
+      "--prometheus-url=http://prom:9090",
+    ]);
+    expect(watchArgs(targets, "prod", "http://prom:9090", { for: "1h" }, ["api", "checkout"])).toEqual([
+      "watch",
+      "--env=prod",
+      "--for=1h",
+      "--service=api",
+      "--service=checkout",
+      "--prometheus-url=http://prom:9090",
+    ]);
+    expect(() => watchArgs(targets, "prod", "http://prom:9090", { for: "an hour" })).toThrow(
+      'for: "an hour" is not a duration such as 30m or 1h',
+    );
+    expect(() => watchArgs(targets, "prod", "http://prom:9090", { once: true }, ["cart"])).toThrow(
+      'unknown service "cart"',
+    );
+    expect(() => watchArgs(targets, "prod", "prom", { once: true })).toThrow('prometheusUrl: "prom"');
+  });
+
   it("an environment pipeline.yaml does not declare is named with the declared ones", () => {
     expect(environmentName(targets, "staging")).toBe("staging");
     expect(() => environmentName(targets, "qa")).toThrow(
@@ -241,6 +266,14 @@ describe("the command lines against the parsers that read them", () => {
           line: "no kubeconfig: pass --kubeconfig <file> or set KUBECONFIG",
         });
       }
+      // watch reads pipeline.yaml's scaling block before it needs a cluster, and this repository's has none
+      let stderr = "";
+      const args = watchArgs(targets, "prod", "http://prom:9090", { for: "30m" }, ["api"]);
+      const code = await run(args, { write: () => true }, { write: (text: string) => (stderr += text) });
+      expect({ code, line: stderr.trim() }).toEqual({
+        code: 1,
+        line: "environments.prod has no scaling block in pipeline.yaml: add one (at least maxReplicas) to let deliver watch scale it (docs/pipeline.md, Scaling)",
+      });
     } finally {
       if (saved !== undefined) process.env.KUBECONFIG = saved;
     }
