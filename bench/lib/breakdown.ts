@@ -1,4 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 
@@ -9,11 +10,15 @@ const TICKS_PER_SECOND = 100;
 export interface Snapshot {
   readonly at: number;
   readonly cpuMs: Readonly<Record<string, number>>;
+  /** PostgreSQL's share of `cpuMs`, by database. */
+  readonly postgresCpuMs: Readonly<Record<string, number>>;
   readonly requests: Readonly<Record<string, number>>;
   readonly poolAcquires: Readonly<Record<string, number>>;
   readonly poolWaitSeconds: Readonly<Record<string, number>>;
   /** Transaction ids handed out by the cluster: one per transaction that wrote, i.e. per durable commit. */
   readonly xids: number;
+  /** CPU time the whole machine spent busy (every process, the kernel too), from /proc/stat. */
+  readonly machineBusyMs: number;
 }
 
 export interface BreakdownSources {
@@ -27,20 +32,24 @@ export interface BreakdownSources {
 /** Reads CPU time of every service and of PostgreSQL (postmaster and all its children), and each service's counters. */
 export async function snapshot(sources: BreakdownSources): Promise<Snapshot> {
   const names = Object.keys(sources.services);
-  const [serviceCpu, postgresCpu, metrics, xids] = await Promise.all([
+  const [serviceCpu, postgresCpu, metrics, xids, machineBusyMs] = await Promise.all([
     Promise.all(names.map((name) => processCpuMs(sources.services[name]?.pid))),
-    postgresCpuMs(sources.postgresDataDir),
+    // The admin database's backends are this snapshot's own connections.
+    postgresCpuByDatabase(sources.postgresDataDir, new URL(sources.adminUrl).pathname.slice(1)),
     Promise.all(names.map((name) => readMetrics(`${sources.services[name]?.url}/metrics`))),
     nextXid(sources.adminUrl),
+    machineBusyCpuMs(),
   ]);
   const byName = <T>(values: readonly T[]) => Object.fromEntries(names.map((name, i) => [name, values[i] as T]));
   return {
     at: performance.now(),
-    cpuMs: { ...byName(serviceCpu), postgres: postgresCpu },
+    cpuMs: { ...byName(serviceCpu), postgres: Object.values(postgresCpu).reduce((sum, ms) => sum + ms, 0) },
+    postgresCpuMs: postgresCpu,
     requests: byName(metrics.map((m) => m.requests)),
     poolAcquires: byName(metrics.map((m) => m.poolAcquires)),
     poolWaitSeconds: byName(metrics.map((m) => m.poolWaitSeconds)),
     xids,
+    machineBusyMs,
   };
 }
 
@@ -48,7 +57,10 @@ export async function snapshot(sources: BreakdownSources): Promise<Snapshot> {
 export interface Breakdown {
   readonly checkouts: number;
   readonly cpuMsPerCheckout: Readonly<Record<string, number>>;
+  readonly postgresCpuMsPerCheckout: Readonly<Record<string, number>>;
   readonly cpuCoresBusy: number;
+  /** Cores the whole machine kept busy meanwhile; what the shop did not use went to other processes (the load too). */
+  readonly machineCoresBusy: number;
   readonly requestsPerCheckout: Readonly<Record<string, number>>;
   readonly commitsPerCheckout: number;
   readonly poolWaitMsPerAcquire: Readonly<Record<string, number>>;
@@ -63,7 +75,9 @@ export function breakdown(before: Snapshot, after: Snapshot, checkouts: number):
   return {
     checkouts,
     cpuMsPerCheckout: cpu,
+    postgresCpuMsPerCheckout: per(before.postgresCpuMs, after.postgresCpuMs),
     cpuCoresBusy: cpuTotal / 1000 / seconds,
+    machineCoresBusy: (after.machineBusyMs - before.machineBusyMs) / 1000 / seconds,
     requestsPerCheckout: per(before.requests, after.requests),
     commitsPerCheckout: (after.xids - before.xids) / checkouts,
     poolWaitMsPerAcquire: Object.fromEntries(
@@ -84,8 +98,13 @@ export function printBreakdown(b: Breakdown, log: (line: string) => void): void 
       .join("  ")}`;
   const cpuTotal = Object.values(b.cpuMsPerCheckout).reduce((sum, ms) => sum + ms, 0);
   log("");
-  log(`per checkout (${b.checkouts} checkouts, ${b.cpuCoresBusy.toFixed(2)} cores busy on average)`);
+  const elsewhere = b.machineCoresBusy - b.cpuCoresBusy;
+  log(
+    `per checkout (${b.checkouts} checkouts, ${b.cpuCoresBusy.toFixed(2)} cores busy on average; the machine ` +
+      `${b.machineCoresBusy.toFixed(2)} of ${cpus().length}, so ${elsewhere.toFixed(2)} outside the shop and PostgreSQL)`,
+  );
   log(`${row("CPU ms", b.cpuMsPerCheckout, 2)}  total ${cpuTotal.toFixed(2)}`);
+  log(row("postgres CPU ms by database", b.postgresCpuMsPerCheckout, 2));
   const exchanges = Object.values(b.requestsPerCheckout).reduce((sum, n) => sum + n, 0);
   log(`${row("HTTP requests served", b.requestsPerCheckout, 2)}  total ${exchanges.toFixed(2)}`);
   log(`${"durable commits (xids)".padEnd(30)} ${b.commitsPerCheckout.toFixed(2)}`);
@@ -100,18 +119,35 @@ async function processCpuMs(pid: number | undefined): Promise<number> {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND || 0;
 }
 
-async function postgresCpuMs(dataDir: string): Promise<number> {
+/**
+ * CPU time of PostgreSQL by database: each backend's title (`postgres: <user> <database> <host>(<port>) <state>`)
+ * names its database; the postmaster and background processes (WAL writer, checkpointer, I/O workers, autovacuum)
+ * count as `background`.
+ */
+async function postgresCpuByDatabase(dataDir: string, leaveOut: string): Promise<Record<string, number>> {
   const postmaster = Number((await readFile(join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]);
   const pids = (await readdir("/proc")).filter((entry) => /^\d+$/.test(entry));
   const stats = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/stat`, "utf8").catch(() => "")));
-  let total = 0;
+  const byDatabase: Record<string, number> = {};
   for (const stat of stats) {
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const pid = Number(stat.slice(0, stat.indexOf(" ")));
     if (pid !== postmaster && Number(fields[1]) !== postmaster) continue;
-    total += ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    const title = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    const backend = /^postgres: \S+ (\S+) (\S+\(\d+\)|\[local\])/.exec(title.replaceAll("\0", " "));
+    const key = pid !== postmaster && backend?.[1] ? backend[1] : "background";
+    if (key === leaveOut) continue;
+    byDatabase[key] = (byDatabase[key] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
   }
-  return total;
+  return byDatabase;
+}
+
+/** Busy CPU time of all cores: every /proc/stat `cpu` field but idle and iowait. */
+async function machineBusyCpuMs(): Promise<number> {
+  const total = (await readFile("/proc/stat", "utf8")).split("\n")[0] ?? "";
+  const [user, nice, system, , , irq, softirq, steal] = total.split(/\s+/).slice(1).map(Number);
+  const ticks = [user, nice, system, irq, softirq, steal].reduce<number>((sum, n) => sum + (n ?? 0), 0);
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
 interface ServiceCounters {
