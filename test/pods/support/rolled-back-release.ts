@@ -1,6 +1,6 @@
 // A release that must fail on the real node: every good image with checkout replaced, deployed by the library while
 // the Deployments' availability is sampled, expected to be rolled back as a whole. Checks what every such test
-// checks (the error, availability never under its floor, checkout serving its good image again) and returns the
+// checks (the error, availability never under its floor, checkout serving the image it served before) and returns the
 // moments a caller times.
 import { expect } from "vitest";
 import { ReleaseFailedError } from "../../../src/delivery/errors.js";
@@ -32,6 +32,7 @@ export interface RolledBackRelease {
 
 /** Deploys `release`, expecting it to fail at checkout and be rolled back with availability at or above its floor. */
 export async function expectRolledBack(shop: ShopOnNode, release: FailingRelease): Promise<RolledBackRelease> {
+  const previous = await shop.liveImage("checkout");
   const sampler = sampleAvailability(shop.kubeConfig, shop.namespace, { everyMs: 200 });
   let checkoutReadyAt: number | undefined;
   let failureVisibleAt: number | undefined;
@@ -60,8 +61,8 @@ export async function expectRolledBack(shop: ShopOnNode, release: FailingRelease
   expect((error as ReleaseFailedError).failedService).toBe("checkout");
   const belowFloor = samples.filter((s) => s.available < s.floor);
   expect(belowFloor, JSON.stringify(belowFloor.slice(0, 3))).toEqual([]);
+  expect(await shop.liveImage("checkout")).toBe(previous);
   const live = await shop.apps.readNamespacedDeployment({ namespace: shop.namespace, name: "checkout" });
-  expect(live.spec?.template.spec?.containers[0]?.image).toBe(shop.goodImages.checkout);
   expect(live.status).toMatchObject({ availableReplicas: 1, updatedReplicas: 1 });
   return { error: error as ReleaseFailedError, checkoutReadyAt, failureVisibleAt, rolledBackAt };
 }

@@ -8,7 +8,7 @@ import { AppsV1Api, CoreV1Api, type V1Pod } from "../../../src/delivery/kube-cli
 import { testEnvironment } from "../../cluster/delivery/environment-fixture.js";
 import { deleteNamespace, testKubeConfig } from "../../cluster/delivery/helpers.js";
 import { REAL_NODE_LABEL, REAL_NODE_TAINT } from "../../cluster/src/real-node/config.js";
-import { SHOP_SERVICES } from "../images/pod-images.js";
+import { SHOP_SERVICES, type ShopService } from "../images/pod-images.js";
 import { startShopDatabase } from "./postgres.js";
 
 export interface ShopOnNodeOptions {
@@ -42,7 +42,10 @@ export function shopOnNode(testFile: string, options: ShopOnNodeOptions) {
   });
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const apps = kubeConfig.makeApiClient(AppsV1Api);
-  const goodImages: Record<string, string> = Object.fromEntries(SHOP_SERVICES.map((s) => [s, pinned(images.shop[s])]));
+  const goodImages = Object.fromEntries(SHOP_SERVICES.map((s) => [s, pinned(images.shop[s])])) as Record<
+    ShopService,
+    string
+  >;
 
   beforeAll(async () => {
     await core.createNamespace({ body: { metadata: { name: namespace } } });
@@ -69,6 +72,11 @@ export function shopOnNode(testFile: string, options: ShopOnNodeOptions) {
     deployGoodRelease(extra: readonly string[] = []) {
       const flags = SHOP_SERVICES.flatMap((s) => ["--image", `${s}=${goodImages[s]}`]);
       return deliver(["deploy", "--env", "dev", ...flags, "--revision", "pods-1", ...extra], { timeoutMs: 280_000 });
+    },
+    /** The image the service's Deployment runs now. */
+    async liveImage(service: string): Promise<string | undefined> {
+      const live = await apps.readNamespacedDeployment({ namespace, name: service });
+      return live.spec?.template.spec?.containers[0]?.image;
     },
     /** The storefront pod's own URL, which synthetic shoppers on the host can reach (Service IPs are in-cluster). */
     async storefrontUrl(): Promise<string> {
