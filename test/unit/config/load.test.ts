@@ -77,7 +77,7 @@ describe("the real pipeline.yaml", () => {
 
   it("fills defaults for what a service leaves out", () => {
     const minimal = edit(
-      '    healthPath: /healthz\n    readinessPath: /readyz\n    calls: []\n    database: true\n    env:\n      HOST: 0.0.0.0\n      LOG_LEVEL: info\n      SANDBOX_SLOW_MS: "5000"\n    secrets: [DATABASE_URL, FINGERPRINT_SECRET]\n',
+      '    healthPath: /healthz\n    readinessPath: /readyz\n    calls: []\n    database: true\n    env:\n      HOST: 0.0.0.0\n      LOG_LEVEL: info\n      NODE_OPTIONS: --max-semi-space-size=8 # V8 young generation of 16 MB: keeps peak RSS under load below 150 MB (npm run bench:shop)\n      SANDBOX_SLOW_MS: "5000"\n    secrets: [DATABASE_URL, FINGERPRINT_SECRET]\n',
       "",
     );
     const config = parsePipelineConfig(minimal, "pipeline.yaml");
