@@ -194,11 +194,13 @@ describe("the root module as dagger call --help shows it", () => {
       "test() -> String",
     ]);
     expect(signatures(objectOf(root, "DeliveryEnvironment"))).toEqual([
-      "deploy(--images: [String], --revision?: String, --force: Boolean = false, --timeout?: Int, --prometheus-url?: String) -> String",
-      "promote(--to: String, --approve?: String, --prometheus-url?: String) -> String",
+      "analyze(--prometheus-url: String, --load-url?: String) -> String",
+      "deploy(--images: [String], --revision?: String, --force: Boolean = false, --timeout?: Int, --prometheus-url?: String, --load-url?: String) -> String",
+      "promote(--to: String, --approve?: String, --prometheus-url?: String, --load-url?: String) -> String",
       "rollback(--service?: String, --to-revision?: Int) -> String",
       "scale(--service: String, --replicas: Int) -> String",
       "status(--json: Boolean = false) -> String",
+      "watch(--prometheus-url: String, --duration?: String, --services: [String] = []) -> String",
     ]);
     for (const name of ["ShopService", "DeliveryEnvironment"]) {
       const exposed = Object.values(objectOf(root, name).properties).filter((p) => p.isExposed);
@@ -223,11 +225,13 @@ describe("the root module as dagger call --help shows it", () => {
   it("never caches what acts outside the engine: publish and every environment command", () => {
     const neverCached = Object.entries(root.flags).filter(([, flags]) => flags.cache === "never");
     expect(neverCached.map(([name]) => name).sort()).toEqual([
+      "DeliveryEnvironment.analyze",
       "DeliveryEnvironment.deploy",
       "DeliveryEnvironment.promote",
       "DeliveryEnvironment.rollback",
       "DeliveryEnvironment.scale",
       "DeliveryEnvironment.status",
+      "DeliveryEnvironment.watch",
       "EcommerceDelivery.publish",
     ]);
     expect(Object.values(root.flags).filter((flags) => flags.cache !== undefined && flags.cache !== "never")).toEqual(
