@@ -4,6 +4,7 @@ import { freePort, startEmbeddedPostgres } from "@shop/embedded-db";
 import pg from "pg";
 import { SERVICE_NAMES, type ServiceName, startPlatform } from "../scripts/lib/platform.js";
 import { waitForOk } from "../scripts/lib/service-process.js";
+import { loadPipelineConfig } from "../src/config/load.js";
 import { type Breakdown, breakdown, printBreakdown, snapshot } from "./lib/breakdown.js";
 import { measureCommitRate } from "./lib/commit-rate.js";
 import { type PhaseResult, runLoad } from "./lib/load.js";
@@ -13,23 +14,31 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MAX_CHECKOUTS = Number(process.env.BENCH_MAX_CHECKOUTS ?? 3000);
 /**
- * V8 grows each service's young generation to 2 × 32 MB under sustained allocation (the catalog phase, the cart
- * preparation), which alone took api past 150 MB. 8 MB semi-spaces keep it at 16 MB for a few more scavenges.
- * Production must pass the same NODE_OPTIONS (pipeline.yaml's env: the image entrypoint is plain `node dist/server.js`).
+ * The services run with the NODE_OPTIONS their pods get from pipeline.yaml's env: V8 grows each service's young
+ * generation to 2 × 32 MB under sustained allocation (the catalog phase, the cart preparation), which alone took
+ * api past 150 MB, and pipeline.yaml caps it.
  */
-const NODE_OPTIONS = process.env.BENCH_SERVICE_NODE_OPTIONS ?? "--max-semi-space-size=8";
+const pipeline = await loadPipelineConfig("pipeline.yaml");
+const nodeOptions = (name: ServiceName) =>
+  process.env.BENCH_SERVICE_NODE_OPTIONS ?? pipeline.services[name]?.env.NODE_OPTIONS ?? "";
+const NODE_OPTIONS = SERVICE_NAMES.map((name) => `${name}: "${nodeOptions(name)}"`).join(", ");
 const log = (message: string) => process.stdout.write(`${message}\n`);
 
-log(`bench:shop — ${CONNECTIONS} connections, ${SECONDS} s per phase, loopback only, NODE_OPTIONS="${NODE_OPTIONS}"`);
+log(`bench:shop — ${CONNECTIONS} connections, ${SECONDS} s per phase, loopback only, NODE_OPTIONS ${NODE_OPTIONS}`);
 const postgres = await startEmbeddedPostgres();
 const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()])));
-const quiet = { LOG_LEVEL: "warn", NODE_OPTIONS };
+const quiet = (name: ServiceName) => ({ LOG_LEVEL: "warn", NODE_OPTIONS: nodeOptions(name) });
 const platform = await startPlatform({
   postgres,
   ports,
   databasePrefix: "bench",
   runtime: "dist",
-  env: { api: quiet, payments: quiet, checkout: { ...quiet, RECONCILE_INTERVAL_MS: "0" }, storefront: quiet },
+  env: {
+    api: quiet("api"),
+    payments: quiet("payments"),
+    checkout: { ...quiet("checkout"), RECONCILE_INTERVAL_MS: "0" },
+    storefront: quiet("storefront"),
+  },
 });
 const baselinePort = await freePort();
 const baseline = spawn(process.execPath, ["--import", "tsx", "bench/baseline-server.ts"], {
