@@ -248,7 +248,8 @@ export const analysisSchema = z
   .strictObject({
     interval: duration.default("10s"),
     count: positiveInt.default(6),
-    initialDelay: duration.default("0s"),
+    /** A whole window of the new revision before the first measurement: rate() needs two scrapes, pods warm up. */
+    initialDelay: duration.default("1m"),
     /** Range of rate() and friends in the queries ({{window}}). */
     window: duration.default("1m"),
     /** Default: error ratio, p99 latency and availability from the environment's slo. */

@@ -38,7 +38,7 @@ describe("environments[].analysis", () => {
   it("is optional: without it an environment gets the defaults and the metrics of its slo", () => {
     const dev = config(real).environments.dev;
     const settings = analysisSettings(dev);
-    expect(settings).toMatchObject({ interval: "10s", count: 6, initialDelay: "0s", window: "1m" });
+    expect(settings).toMatchObject({ interval: "10s", count: 6, initialDelay: "1m", window: "1m" });
     expect(settings.metrics.map((m) => [m.name, m.successCondition])).toEqual([
       ["error-ratio", `result <= ${dev.slo.errorRate}`],
       ["latency-p99", `result <= ${dev.slo.p99LatencyMs}`],
@@ -51,7 +51,7 @@ describe("environments[].analysis", () => {
     expect(dev.analysis).toEqual({
       interval: "30s",
       count: 3,
-      initialDelay: "0s",
+      initialDelay: "1m",
       window: "1m",
       metrics: [{ ...metric(), failureLimit: 0, inconclusiveLimit: 0, consecutiveErrorLimit: 4 }],
     });

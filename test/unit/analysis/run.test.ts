@@ -148,7 +148,7 @@ describe("runAnalysis", () => {
     expect(within.result.metrics[0]).toMatchObject({ failed: 1, successful: 3, count: 4 });
 
     const beyond = await analyse(
-      { count: 5, metrics: [metric("a", { failureLimit: 1 }), metric("b")] },
+      { count: 5, initialDelay: "0s", metrics: [metric("a", { failureLimit: 1 }), metric("b")] },
       { a: sequence([0], [2], [2], [0]), b: always([0]) },
     );
     expect(beyond.result.phase).toBe("Failed");
