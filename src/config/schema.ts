@@ -197,6 +197,16 @@ const relativeSchema = z
     baseline: z.literal("previous"),
     maxRatio: z.number().gt(0, "must be greater than 0").optional(),
     minRatio: z.number().gt(0, "must be greater than 0").optional(),
+    /**
+     * Bucket upper bounds of the histogram the query estimates a quantile from, in the query's unit. An estimate is
+     * only known to within its bucket, so the check fails only when the two revisions' buckets are apart by more
+     * than the ratio (new bucket's lower bound > maxRatio × previous bucket's upper bound).
+     */
+    buckets: z
+      .array(z.number().gt(0, "must be greater than 0"))
+      .min(1, "must list at least one bucket bound")
+      .refine((bounds) => bounds.every((b, i) => i === 0 || b > (bounds[i - 1] as number)), "must be ascending")
+      .optional(),
   })
   .superRefine((r, ctx) => {
     if (r.maxRatio === undefined && r.minRatio === undefined) {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { REQUEST_DURATION_BUCKETS, REQUEST_DURATION_METRIC } from "./request-duration.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -15,10 +16,10 @@ declare module "fastify" {
  */
 export function requestDurationHistogram(registry: Registry): Histogram<"route" | "method" | "status_code"> {
   return new Histogram({
-    name: "http_request_duration_seconds",
+    name: REQUEST_DURATION_METRIC,
     help: "HTTP request duration by route, method and status code",
     labelNames: ["route", "method", "status_code"] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    buckets: [...REQUEST_DURATION_BUCKETS],
     registers: [registry],
   });
 }

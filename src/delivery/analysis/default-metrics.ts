@@ -1,10 +1,14 @@
 // The metrics an environment is judged by when its analysis block lists none: its slo, read from the request
-// histogram every shop service exports (packages/service-kit/src/metrics.ts), for the revision under analysis.
+// histogram every shop service exports (packages/service-kit/src/request-duration.ts), for the revision under
+// analysis.
+import { REQUEST_DURATION_BUCKETS, REQUEST_DURATION_METRIC } from "@shop/service-kit/request-duration";
 import type { AnalysisMetricConfig, SloConfig } from "../../config/schema.js";
 import { REVISION_SELECTOR } from "./query.js";
 
 /** The histogram every service records its requests in (labels route, method, status_code). */
-export const REQUEST_HISTOGRAM = "http_request_duration_seconds";
+export const REQUEST_HISTOGRAM = REQUEST_DURATION_METRIC;
+/** Its bucket bounds in ms, the unit of the p99 query: the relative check cannot see a change inside one bucket. */
+const BUCKETS_MS = REQUEST_DURATION_BUCKETS.map((seconds) => seconds * 1000);
 /** How much slower than the revision it replaces a new revision's p99 may be. */
 export const DEFAULT_P99_MAX_RATIO = 1.2;
 
@@ -22,7 +26,8 @@ const limits = { failureLimit: 0, inconclusiveLimit: 0, consecutiveErrorLimit: 4
 
 /**
  * The metrics derived from an environment's slo: error ratio ≤ errorRate, p99 latency (ms) ≤ p99LatencyMs and no
- * worse than 1.2× the previous revision's, availability (share of requests without a 5xx) ≥ availability.
+ * worse than 1.2× the previous revision's (beyond the histogram's bucket resolution), availability (share of
+ * requests without a 5xx) ≥ availability.
  */
 export function defaultMetrics(slo: SloConfig): AnalysisMetricConfig[] {
   return [
@@ -36,7 +41,7 @@ export function defaultMetrics(slo: SloConfig): AnalysisMetricConfig[] {
       name: "latency-p99",
       query: `histogram_quantile(0.99, sum by (le) (rate(${REQUEST_HISTOGRAM}_bucket${REQUESTS}[{{window}}]))) * 1000`,
       successCondition: `result <= ${slo.p99LatencyMs}`,
-      relative: { baseline: "previous", maxRatio: DEFAULT_P99_MAX_RATIO },
+      relative: { baseline: "previous", maxRatio: DEFAULT_P99_MAX_RATIO, buckets: BUCKETS_MS },
       ...limits,
     },
     {

@@ -16,7 +16,7 @@ export interface PreparedMetric {
   readonly query: string;
   readonly successCondition?: Condition;
   readonly failureCondition?: Condition;
-  readonly relative?: { readonly maxRatio?: number; readonly minRatio?: number };
+  readonly relative?: RelativeBounds;
   readonly limits: MetricLimits;
 }
 
@@ -154,11 +154,23 @@ export function judgeConditions(
   };
 }
 
-/** new / previous within [minRatio, maxRatio]; both sides must be one series with a number. */
+/** A relative check's bounds, and the histogram buckets its values are estimated from, if any. */
+export interface RelativeBounds {
+  readonly maxRatio?: number;
+  readonly minRatio?: number;
+  readonly buckets?: readonly number[];
+}
+
+/**
+ * new / previous within [minRatio, maxRatio]; both sides must be one series with a number. With buckets, a value is
+ * only known to lie in its bucket, so a bound is broken only when the buckets are apart by more than it: the new
+ * bucket's lower bound above maxRatio × the previous bucket's upper bound (or its upper bound below minRatio × the
+ * previous bucket's lower bound).
+ */
 export function judgeRelative(
   value: readonly number[],
   before: readonly number[],
-  bounds: { readonly maxRatio?: number; readonly minRatio?: number },
+  bounds: RelativeBounds,
   previousRevision: string,
 ): Verdict & { ratio?: number } {
   const current = value[0];
@@ -175,10 +187,24 @@ export function judgeRelative(
   // Nothing before and nothing now is no change; something where there was nothing is unboundedly worse.
   const ratio = previous === 0 ? (current === 0 ? 1 : Number.POSITIVE_INFINITY) : current / previous;
   const compared = `${format(current)} is ${format(ratio)}× previous revision ${previousRevision}'s ${format(previous)}`;
-  if (bounds.maxRatio !== undefined && ratio > bounds.maxRatio)
-    return { phase: "Failed", message: `relative check: ${compared} (maxRatio ${bounds.maxRatio})`, ratio };
-  if (bounds.minRatio !== undefined && ratio < bounds.minRatio)
-    return { phase: "Failed", message: `relative check: ${compared} (minRatio ${bounds.minRatio})`, ratio };
+  const now = bucketOf(current, bounds.buckets);
+  const then = bucketOf(previous, bounds.buckets);
+  const apart = (bound: "maxRatio" | "minRatio") =>
+    bound === "maxRatio"
+      ? now.lower > (bounds.maxRatio as number) * then.upper
+      : now.upper < (bounds.minRatio as number) * then.lower;
+  const resolution = bounds.buckets
+    ? `, but a histogram only places them in buckets ${describe(now)} and ${describe(then)}, within that bound of each other`
+    : "";
+  for (const bound of ["maxRatio", "minRatio"] as const) {
+    const limit = bounds[bound];
+    if (limit === undefined) continue;
+    const beyond = bound === "maxRatio" ? ratio > limit : ratio < limit;
+    if (beyond && apart(bound))
+      return { phase: "Failed", message: `relative check: ${compared} (${bound} ${limit})`, ratio };
+    if (beyond)
+      return { phase: "Successful", message: `relative check: ${compared} (${bound} ${limit})${resolution}`, ratio };
+  }
   const within = [
     bounds.minRatio === undefined ? "" : `minRatio ${bounds.minRatio}`,
     bounds.maxRatio === undefined ? "" : `maxRatio ${bounds.maxRatio}`,
@@ -188,6 +214,15 @@ export function judgeRelative(
   return { phase: "Successful", message: `relative check: ${compared} (within ${within})`, ratio };
 }
 
+/** The bucket a value falls in: (lower, upper]; without buckets, the value itself. */
+function bucketOf(value: number, buckets: readonly number[] | undefined): { lower: number; upper: number } {
+  if (!buckets) return { lower: value, upper: value };
+  const index = buckets.findIndex((bound) => value <= bound);
+  if (index === -1) return { lower: buckets[buckets.length - 1] as number, upper: Number.POSITIVE_INFINITY };
+  return { lower: index === 0 ? 0 : (buckets[index - 1] as number), upper: buckets[index] as number };
+}
+
+const describe = (bucket: { lower: number; upper: number }) => `${format(bucket.lower)}-${format(bucket.upper)}`;
 const format = (n: number) => (Number.isFinite(n) ? String(Number(n.toPrecision(4))) : String(n));
 const formatValues = (values: readonly number[]) => `[${values.map(format).join(", ")}]`;
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

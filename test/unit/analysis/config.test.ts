@@ -100,6 +100,14 @@ describe("environments[].analysis", () => {
       { metrics: [metric({ query: "sum(up)", relative: { baseline: "previous", maxRatio: 2 } })] },
       "metrics[0].query: must select the revision with {{revision}}",
     ],
+    [
+      { metrics: [metric({ relative: { baseline: "previous", maxRatio: 2, buckets: [100, 50] } })] },
+      "metrics[0].relative.buckets: must be ascending",
+    ],
+    [
+      { metrics: [metric({ relative: { baseline: "previous", maxRatio: 2, buckets: [0, 50] } })] },
+      "metrics[0].relative.buckets[0]: must be greater than 0",
+    ],
     [{ metrics: [metric({ provider: "datadog" })] }, "metrics[0].provider: unknown key"],
     [{ interval: "10s", dryRun: true }, "analysis.dryRun: unknown key"],
   ])("refuses %j naming the field", (analysis, message) => {

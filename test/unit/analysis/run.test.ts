@@ -12,6 +12,7 @@ import {
   PrometheusQueryError,
   runAnalysis,
 } from "../../../src/delivery/analysis/index.js";
+import { judgeRelative } from "../../../src/delivery/analysis/measure.js";
 import { planAnalysis } from "../../../src/delivery/analysis/plan.js";
 import type { InstantQueryResult, PrometheusClient } from "../../../src/delivery/analysis/prometheus-client.js";
 import { executePlan } from "../../../src/delivery/analysis/run.js";
@@ -337,6 +338,24 @@ describe("runAnalysis", () => {
       );
     });
 
+    it("with histogram buckets, fails only when the two buckets are apart by more than the ratio", async () => {
+      const buckets = [50, 100, 250, 500, 1000];
+      const judged = (now: number, then: number) => judgeRelative([now], [then], { maxRatio: 1.2, buckets }, OLD);
+      // 244 and 470 ms: 1.93×, but (100, 250] and (250, 500] are neighbours: 250 is not above 1.2 × 250
+      expect(judged(470, 244)).toMatchObject({
+        phase: "Successful",
+        message: `relative check: 470 is 1.926× previous revision ${OLD}'s 244 (maxRatio 1.2), but a histogram only places them in buckets 250-500 and 100-250, within that bound of each other`,
+      });
+      expect(judged(240, 99.7).phase).toBe("Successful"); // (50, 100] and (100, 250]
+      expect(judged(300, 99.7)).toMatchObject({ phase: "Failed" }); // 250 > 1.2 × 100
+      expect(judged(1200, 600).phase).toBe("Successful"); // (1000, ∞) next to (500, 1000]
+      expect(judged(1500, 200).phase).toBe("Failed"); // past the last bound: 1000 > 1.2 × 250
+      expect(judged(110, 100)).toMatchObject({ phase: "Successful", ratio: 1.1 });
+      const lower = (now: number, then: number) => judgeRelative([now], [then], { minRatio: 0.5, buckets }, OLD);
+      expect(lower(20, 90).phase).toBe("Successful"); // (0, 50] next to (50, 100]
+      expect(lower(20, 300).phase).toBe("Failed"); // 50 < 0.5 × 250
+    });
+
     it("is Inconclusive without baseline data, and Error when the baseline query fails", async () => {
       const noData = await analyse({ count: 1, metrics: [p99] }, { p99: (_, r) => (r === NEW ? [100] : []) }, OLD);
       expect(noData.result.metrics[0]?.measurements[0]).toMatchObject({
@@ -405,7 +424,11 @@ describe("defaultMetrics", () => {
     const metrics = defaultMetrics({ errorRate: 0.01, p99LatencyMs: 500, availability: 0.995 });
     expect(metrics.map((m) => [m.name, m.successCondition, m.relative])).toEqual([
       ["error-ratio", "result <= 0.01", undefined],
-      ["latency-p99", "result <= 500", { baseline: "previous", maxRatio: 1.2 }],
+      [
+        "latency-p99",
+        "result <= 500",
+        { baseline: "previous", maxRatio: 1.2, buckets: [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000] },
+      ],
       ["availability", "result >= 0.995", undefined],
     ]);
     for (const m of metrics) {
