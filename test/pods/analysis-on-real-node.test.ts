@@ -93,7 +93,7 @@ describe("analysis of releases on the real node under synthetic load", () => {
   );
 
   // Right after a good release judged under load: the relative check compares with that revision's latency.
-  it("a checkout about 3× slower at p99, inside dev's absolute SLO, is rolled back by the relative check against the previous revision", async () => {
+  it("a checkout 2-4× slower at p99, inside dev's absolute SLO, is rolled back by the relative check against the previous revision", async () => {
     const log = deployLog();
     const { error } = await expectRolledBack(shop, {
       checkout: pinned(images.defects.slower),

@@ -22,7 +22,7 @@ export const CHECKOUT_DEFECTS = {
   unready: "unreachable-payments.mjs",
   /** Answers every fifth POST /checkout with a 503 from inside Fastify, so its own metrics count the 5xx. */
   "fails-fifth": "fails-every-fifth-checkout.mjs",
-  /** Delays every request inside Fastify: p99 about 3× the good build's, still inside dev's absolute SLO. */
+  /** Delays every request inside Fastify: p99 2-4× the good build's, still inside dev's absolute SLO. */
   slower: "slower-requests.mjs",
   /** A good checkout with a digest of its own, for good releases that follow one another. */
   "good-variant": "good-variant.mjs",
