@@ -21,6 +21,9 @@ const shop = shopOnNode(import.meta.url, {
     window: "1m",
     load: { rate: 10, concurrency: 2, mix: { catalogReads: 1, purchases: 1 } },
   },
+  // dev's own error rate and availability; p99 up to 2.5 s, so that the slower checkout (whose p99 the histogram
+  // places in its 0.5-1 s bucket, at up to 995 ms) is caught by the relative check, not by the absolute one.
+  slo: { p99LatencyMs: 2500 },
 });
 const { images, goodImages } = shop;
 // Each run is a rollout and a full analysis (about a minute); CI runs two, `FALSE_ROLLBACK_RUNS=20` is the figure.
@@ -93,7 +96,7 @@ describe("analysis of releases on the real node under synthetic load", () => {
   );
 
   // Right after a good release judged under load: the relative check compares with that revision's latency.
-  it("a checkout 2-4× slower at p99, inside dev's absolute SLO, is rolled back by the relative check against the previous revision", async () => {
+  it("a checkout whose p99 is buckets above the good one's, inside the absolute SLO, is rolled back by the relative check against the previous revision", async () => {
     const log = deployLog();
     const { error } = await expectRolledBack(shop, {
       checkout: pinned(images.defects.slower),
@@ -104,7 +107,9 @@ describe("analysis of releases on the real node under synthetic load", () => {
     });
     const p99 = checkoutMetric(error.analysis, "latency-p99");
     expect(p99?.phase, error.message).toBe("Failed");
-    expect(p99?.value?.[0], "inside dev's p99LatencyMs").toBeLessThan(shop.config.environments.dev.slo.p99LatencyMs);
+    expect(p99?.value?.[0], "inside the test's p99LatencyMs").toBeLessThan(
+      shop.config.environments.dev.slo.p99LatencyMs,
+    );
     expect(error.message).toMatch(
       /latency-p99 Failed after \d+ measurements?: .*relative check: [\d.]+ is [\d.]+× previous revision [0-9a-f]{12}.*\(maxRatio 1\.2\)/,
     );

@@ -37,13 +37,15 @@ export interface TestEnvironmentOptions {
   readonly scheduling?: EnvironmentConfig["scheduling"];
   /** The environments' analysis block, as pipeline.yaml would write it. */
   readonly analysis?: Readonly<Record<string, unknown>>;
+  /** Fields of the environments' slo to change, e.g. `{ p99LatencyMs: 2500 }`. */
+  readonly slo?: Readonly<Record<string, number>>;
   /** Namespaces chosen by the caller (environment → namespace) instead of fresh random ones. */
   readonly namespaces?: Readonly<Record<string, string>>;
 }
 
 /**
  * A temporary directory with the kubeconfig and a pipeline.yaml in which each of `envs` gets a namespace of its own
- * (`<prefix>-<env>-<random>`) and, if given, a shorter progress deadline, its scheduling and its analysis.
+ * (`<prefix>-<env>-<random>`) and, if given, a shorter progress deadline, its scheduling, its analysis and slo.
  */
 export function testEnvironment(
   prefix: string,
@@ -63,6 +65,8 @@ export function testEnvironment(
     }
     if (options.scheduling) doc.setIn(["environments", env, "scheduling"], doc.createNode(options.scheduling));
     if (options.analysis) doc.setIn(["environments", env, "analysis"], doc.createNode(options.analysis));
+    for (const [field, value] of Object.entries(options.slo ?? {}))
+      doc.setIn(["environments", env, "slo", field], value);
   }
   const configFile = join(dir, "pipeline.yaml");
   writeFileSync(configFile, doc.toString());

@@ -16,6 +16,8 @@ export interface ShopOnNodeOptions {
   readonly progressDeadlineSeconds: number;
   /** dev's analysis block, as pipeline.yaml would write it. */
   readonly analysis: Readonly<Record<string, unknown>>;
+  /** Fields of dev's slo to change. */
+  readonly slo?: Readonly<Record<string, number>>;
 }
 
 /** An image as a release names it: `<reference>@<digest>`. */
@@ -39,6 +41,7 @@ export function shopOnNode(testFile: string, options: ShopOnNodeOptions) {
       tolerations: [{ ...REAL_NODE_TAINT, operator: "Equal" }],
     },
     analysis: options.analysis,
+    ...(options.slo ? { slo: options.slo } : {}),
   });
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const apps = kubeConfig.makeApiClient(AppsV1Api);
