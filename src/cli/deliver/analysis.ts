@@ -4,6 +4,8 @@ import { z } from "zod";
 import type { ReleaseAnalysis } from "../../delivery/release-records.js";
 import type { Writer } from "../runner.js";
 import { UsageError } from "../usage.js";
+import { REPORT_OPTIONS } from "./report.js";
+import { COMMON_OPTIONS } from "./shared.js";
 
 /** Environment variable read when --prometheus-url is not given. */
 export const PROMETHEUS_URL_VARIABLE = "PROMETHEUS_URL";
@@ -16,6 +18,14 @@ export const ANALYSIS_USAGE = `--prometheus-url <url>: the Prometheus HTTP API t
 
 /** Synthetic load during the analysis: the storefront it shops at (pipeline.yaml's analysis.load sets how much). */
 export const LOAD_OPTIONS = { "load-url": { type: "string" } } as const;
+
+/** The flags of every command that runs an analysis (deploy, promote, analyze), besides its own. */
+export const ANALYSING_COMMAND_OPTIONS = {
+  ...COMMON_OPTIONS,
+  ...ANALYSIS_OPTIONS,
+  ...LOAD_OPTIONS,
+  ...REPORT_OPTIONS,
+} as const;
 
 export const LOAD_USAGE = `--load-url <url>: the storefront synthetic shoppers browse, buy from and read the catalog
                         of while the analysis runs (analysis.load in pipeline.yaml, or its defaults), so a quiet

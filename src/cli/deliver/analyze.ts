@@ -3,16 +3,15 @@ import { analyseEnvironment } from "../../delivery/analyse-environment.js";
 import type { Command } from "../runner.js";
 import { UsageError } from "../usage.js";
 import {
-  ANALYSIS_OPTIONS,
-  LOAD_OPTIONS,
+  ANALYSING_COMMAND_OPTIONS,
   LOAD_USAGE,
   loadUrlOf,
   PROMETHEUS_URL_VARIABLE,
   prometheusUrlOf,
   writeAnalysis,
 } from "./analysis.js";
-import { REPORT_OPTIONS, reportDestination, withReport } from "./report.js";
-import { COMMON_OPTIONS, connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
+import { reportDestination, withReport } from "./report.js";
+import { connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
 
 export const ANALYZE_USAGE = `  deliver analyze --env <env> --prometheus-url <url> [--load-url <url>] [--lock-timeout <seconds>]
                   [--report-dir <dir>]
@@ -27,10 +26,7 @@ export const analyze: Command = async (args, io) => {
   const { values } = parseArgs({
     args,
     options: {
-      ...COMMON_OPTIONS,
-      ...ANALYSIS_OPTIONS,
-      ...LOAD_OPTIONS,
-      ...REPORT_OPTIONS,
+      ...ANALYSING_COMMAND_OPTIONS,
       env: { type: "string" },
       "lock-timeout": { type: "string" },
     },

@@ -15,16 +15,15 @@ import { type ReleaseRecord, readReleaseRecords } from "../../delivery/release-r
 import type { Command } from "../runner.js";
 import { UsageError } from "../usage.js";
 import {
-  ANALYSIS_OPTIONS,
+  ANALYSING_COMMAND_OPTIONS,
   ANALYSIS_USAGE,
-  LOAD_OPTIONS,
   LOAD_USAGE,
   loadUrlOf,
   prometheusUrlOf,
   writeAnalysis,
 } from "./analysis.js";
-import { REPORT_OPTIONS, reportDestination, withReport } from "./report.js";
-import { COMMON_OPTIONS, connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
+import { reportDestination, withReport } from "./report.js";
+import { connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
 
 export const DEPLOY_USAGE = `  deliver deploy --env <env> (--image [<service>=]<image@sha256:...> ... | --release <file.json>)
                  [--revision <label>] [--git-sha <sha>] [--force] [--lock-timeout <seconds>]
@@ -51,7 +50,7 @@ export const deploy: Command = async (args, io) => {
   const { values } = parseArgs({
     args,
     options: {
-      ...COMMON_OPTIONS,
+      ...ANALYSING_COMMAND_OPTIONS,
       env: { type: "string" },
       image: { type: "string", multiple: true },
       release: { type: "string" },
@@ -59,9 +58,6 @@ export const deploy: Command = async (args, io) => {
       "git-sha": { type: "string" },
       force: { type: "boolean" },
       "lock-timeout": { type: "string" },
-      ...ANALYSIS_OPTIONS,
-      ...LOAD_OPTIONS,
-      ...REPORT_OPTIONS,
     },
   });
   await withReport("deploy", reportDestination(values), io, async (learn) => {

@@ -2,16 +2,15 @@ import { parseArgs } from "node:util";
 import { promote as promoteRelease, promotionRelease } from "../../delivery/promote.js";
 import type { Command } from "../runner.js";
 import {
-  ANALYSIS_OPTIONS,
+  ANALYSING_COMMAND_OPTIONS,
   ANALYSIS_USAGE,
-  LOAD_OPTIONS,
   LOAD_USAGE,
   loadUrlOf,
   prometheusUrlOf,
   writeAnalysis,
 } from "./analysis.js";
-import { REPORT_OPTIONS, reportDestination, withReport } from "./report.js";
-import { COMMON_OPTIONS, connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
+import { reportDestination, withReport } from "./report.js";
+import { connect, loadConfig, progressLogger, required, timeoutMs } from "./shared.js";
 
 export const PROMOTE_USAGE = `  deliver promote --from <env> --to <env> [--approve <who>] [--prometheus-url <url> [--load-url <url>]] [--print]
                   [--report-dir <dir>]
@@ -27,10 +26,7 @@ export const promote: Command = async (args, io) => {
   const { values } = parseArgs({
     args,
     options: {
-      ...COMMON_OPTIONS,
-      ...ANALYSIS_OPTIONS,
-      ...LOAD_OPTIONS,
-      ...REPORT_OPTIONS,
+      ...ANALYSING_COMMAND_OPTIONS,
       from: { type: "string" },
       to: { type: "string" },
       approve: { type: "string" },
