@@ -1,6 +1,6 @@
 // npm run cluster:build [-- --real-node] — builds the cluster's binaries into the cache (or finds them there)
-// without starting anything: the control plane, with --real-node the real node's (kubelet, containerd, runc,
-// CoreDNS, …), then Prometheus (the tests that scrape pods).
+// without starting anything: the control plane, Prometheus (the tests that scrape pods), then with --real-node the
+// real node's (kubelet, containerd, runc, CoreDNS, …), which only the pods tier needs.
 import { consoleLogger, defaultClusterConfig, ensureBinaries } from "./index.js";
 import { formatDuration } from "./src/log.js";
 import { ensureNodeBinaries } from "./src/node-binaries.js";
@@ -22,16 +22,16 @@ try {
     const { binaries, built } = await ensureBinaries(options);
     return { dir: binaries.dir, built };
   });
+  await step(async () => {
+    const { prometheus, version, built } = await ensurePrometheusBinary(options);
+    return { dir: `${prometheus} ${version}`, built };
+  });
   if (realNode) {
     await step(async () => {
       const { binaries, built } = await ensureNodeBinaries(options);
       return { dir: binaries.dir, built };
     });
   }
-  await step(async () => {
-    const { prometheus, version, built } = await ensurePrometheusBinary(options);
-    return { dir: `${prometheus} ${version}`, built };
-  });
 } catch (error) {
   process.stderr.write(`[cluster] build failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

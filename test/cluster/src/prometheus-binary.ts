@@ -24,7 +24,7 @@ export interface PrometheusBinary {
 }
 
 /** Bump when the build commands (tags, ldflags, cgo) change in a way that changes the binaries. */
-const prometheusBuildFlagsRevision = "1";
+const prometheusBuildFlagsRevision = "2";
 
 /** Returns the cached Prometheus and promtool for the pinned version, building them first when the cache has none. */
 export async function ensurePrometheusBinary(options: EnsurePrometheusBinaryOptions): Promise<PrometheusBinary> {
@@ -61,7 +61,9 @@ export function prometheusVersion(module: string): string {
 
 /**
  * Both binaries as .promu.yml builds them, less the `builtinassets` tag (the web UI needs npm-built assets; the
- * HTTP API works without it). The module proxy does not say which commit a version is, so the revision is the tag.
+ * HTTP API works without it) and less every service discovery but Kubernetes' (`remove_all_sd`,
+ * `enable_kubernetes_sd`, the switches of Prometheus' plugins package): the cloud SDKs they bring were most of a
+ * cold build. The module proxy does not say which commit a version is, so the revision is the tag.
  */
 export function prometheusBuildSpecs(module: string): GoBinarySpec[] {
   const date = new Date()
@@ -86,6 +88,6 @@ export function prometheusBuildSpecs(module: string): GoBinarySpec[] {
     module: "prometheus",
     pkg: `github.com/prometheus/prometheus/cmd/${name}`,
     ldflags: ldflags.join(" "),
-    tags: ["netgo"],
+    tags: ["netgo", "remove_all_sd", "enable_kubernetes_sd"],
   }));
 }

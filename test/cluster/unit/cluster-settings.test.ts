@@ -1,7 +1,7 @@
 // Pure parts of the test cluster; runs without root, Go or a cluster.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { goBuildArgs, kubernetesLdflags } from "../src/binaries.js";
+import { controlPlaneBuildSpecs, goArgs, goBuildGroups, kubernetesLdflags } from "../src/binaries.js";
 import { apiserverArgs, controllerManagerArgs, kwokArgs, layoutOf, type Ports, stageFiles } from "../src/components.js";
 import { blackholeCidrs, defaultClusterConfig, firstServiceIp } from "../src/config.js";
 import { fakeNodeManifests } from "../src/nodes.js";
@@ -62,8 +62,30 @@ describe("cluster settings", () => {
       expect(flags).toContain(`-X ${pkg}.gitMajor=1`);
       expect(flags).toContain(`-X ${pkg}.gitMinor=37`);
     }
-    const versions = { kubernetes: "v1.37.2", etcd: "v3.6.16", kwok: "v0.8.0", go: "go1.26" };
-    expect(goBuildArgs({ name: "etcd", module: "etcd", pkg: "." }, "/out", versions)).toEqual([
+  });
+
+  it("builds Kubernetes' four binaries with one go build, and etcd and kwok each with their own", () => {
+    const groups = goBuildGroups(controlPlaneBuildSpecs({ kubernetes: "v1.37.2" }));
+    expect(groups.map((group) => group.map((spec) => spec.name))).toEqual([
+      ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"],
+      ["etcd"],
+      ["kwok"],
+    ]);
+    const [kubernetes, etcd] = groups;
+    expect(goArgs(kubernetes ?? [], "/out")).toEqual([
+      "build",
+      "-mod=readonly",
+      "-trimpath",
+      "-buildvcs=false",
+      `-ldflags=${kubernetesLdflags("v1.37.2")}`,
+      "-o",
+      "/out/",
+      "k8s.io/kubernetes/cmd/kube-apiserver",
+      "k8s.io/kubernetes/cmd/kube-controller-manager",
+      "k8s.io/kubernetes/cmd/kube-scheduler",
+      "k8s.io/kubernetes/cmd/kubectl",
+    ]);
+    expect(goArgs(etcd ?? [], "/out")).toEqual([
       "build",
       "-mod=readonly",
       "-trimpath",

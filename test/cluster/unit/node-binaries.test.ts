@@ -1,7 +1,8 @@
 // How the real node's binaries are built; runs without root, Go or a cluster.
 import { describe, expect, it } from "vitest";
-import { goArgs, kubernetesLdflags, requiredVersionIn } from "../src/binaries.js";
+import { goArgs, goBuildGroups, kubernetesLdflags, requiredVersionIn } from "../src/binaries.js";
 import { nodeBuildSpecs } from "../src/node-binaries.js";
+import { prometheusBuildSpecs } from "../src/prometheus-binary.js";
 
 const specs = nodeBuildSpecs({ kubernetes: "v1.37.2", containerd: "v2.3.7" });
 const spec = (name: string) => {
@@ -36,7 +37,7 @@ describe("node binaries", () => {
   });
 
   it("passes tags to go build as one comma-separated flag, before the output", () => {
-    expect(goArgs(spec("runc"), "/out")).toEqual([
+    expect(goArgs([spec("runc")], "/out")).toEqual([
       "build",
       "-mod=readonly",
       "-trimpath",
@@ -46,6 +47,28 @@ describe("node binaries", () => {
       "-o",
       "/out/runc",
       "github.com/opencontainers/runc",
+    ]);
+  });
+
+  it("builds binaries that share a module, flags and cgo with one go build; a package named '.' alone", () => {
+    expect(goBuildGroups(specs).map((group) => group.map((s) => s.name))).toEqual([
+      ["kubelet", "kube-proxy"],
+      ["containerd", "ctr"],
+      ["coredns"],
+      ["containerd-shim-runc-v2"],
+      ["runc"],
+    ]);
+  });
+
+  it("builds Prometheus and promtool together with Kubernetes' service discovery only", () => {
+    const groups = goBuildGroups(prometheusBuildSpecs("v0.316.0"));
+    expect(groups.map((group) => group.map((s) => s.name))).toEqual([["prometheus", "promtool"]]);
+    const args = goArgs(groups[0] ?? [], "/out");
+    expect(args).toContain("-tags=netgo,remove_all_sd,enable_kubernetes_sd");
+    expect(args.slice(-3)).toEqual([
+      "/out/",
+      "github.com/prometheus/prometheus/cmd/prometheus",
+      "github.com/prometheus/prometheus/cmd/promtool",
     ]);
   });
 
