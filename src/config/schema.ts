@@ -317,6 +317,11 @@ export const environmentSchema = z
       maxUnavailable: intOrPercent,
       maxSurge: intOrPercent,
       progressDeadlineSeconds: positiveInt,
+      /**
+       * A container of the new revision that has restarted this many times and is not running fails the rollout at
+       * once (CrashLoopBackOff), rather than at the progress deadline; 0 leaves it to the deadline.
+       */
+      failAfterRestarts: z.int().min(0, "must be at least 0 (0: wait for the progress deadline)").default(2),
     }),
     scheduling: schedulingSchema.optional(),
     analysis: analysisSchema.optional(),

@@ -78,7 +78,11 @@ export class KubeApiError extends DeliveryError {
   }
 }
 
-/** A Deployment rollout failed the way `kubectl rollout status` fails (ProgressDeadlineExceeded). */
+/**
+ * A Deployment rollout failed: the way `kubectl rollout status` fails (condition Progressing, reason
+ * ProgressDeadlineExceeded), or earlier, when a pod of the new revision crash-loops (condition `pod <name>`, reason
+ * CrashLoopBackOff).
+ */
 export class RolloutFailedError extends DeliveryError {
   override readonly name = "RolloutFailedError";
   constructor(
@@ -90,7 +94,7 @@ export class RolloutFailedError extends DeliveryError {
     readonly detail: string,
   ) {
     super(
-      `deployment ${namespace}/${deployment} revision ${revision ?? "?"} failed: ${condition} condition is ${reason} (${detail})`,
+      `deployment ${namespace}/${deployment} revision ${revision ?? "?"} failed: ${condition}${condition === "Progressing" ? " condition" : ""} is ${reason} (${detail})`,
     );
   }
 }

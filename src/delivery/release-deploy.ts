@@ -71,7 +71,8 @@ export async function deployRelease(options: DeployReleaseOptions): Promise<Depl
   assertEnvironment(config, env);
   const release = "id" in options.release ? options.release : parseRelease(config, options.release, env);
   const namespace = config.environments[env].namespace;
-  const kube: DeployOptions = { ...options, kubeConfig, logger, clock };
+  const failAfterRestarts = options.failAfterRestarts ?? config.environments[env].rollout.failAfterRestarts;
+  const kube: DeployOptions = { ...options, kubeConfig, logger, clock, failAfterRestarts };
 
   await ensureNamespace(namespace, kube);
   const lock = await acquireDeployLock({

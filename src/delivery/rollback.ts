@@ -18,10 +18,10 @@ import {
   PatchStrategy,
   setHeaderOptions,
   type V1Deployment,
-  type V1LabelSelector,
   type V1PodTemplateSpec,
   type V1ReplicaSet,
 } from "./kube-client.js";
+import { labelSelector } from "./label-selector.js";
 import { REVISION_ANNOTATION, revisionOf, type WaitForRolloutOptions, waitForRollout } from "./rollout-status.js";
 
 /** Annotation on a Deployment holding the last rollback as JSON (see RollbackRecord). */
@@ -333,7 +333,7 @@ async function ownedReplicaSets(deployment: V1Deployment, options: RollbackOptio
     () =>
       options.kubeConfig.makeApiClient(AppsV1Api).listNamespacedReplicaSet({
         namespace,
-        labelSelector: selectorString(deployment.spec?.selector),
+        labelSelector: labelSelector(deployment.spec?.selector),
       }),
   );
   return items
@@ -380,18 +380,6 @@ function templateOf(rs: V1ReplicaSet): V1PodTemplateSpec {
 function imagesOf(template: V1PodTemplateSpec | undefined): string[] {
   const spec = template?.spec;
   return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.image ?? "").filter(Boolean);
-}
-
-function selectorString(selector: V1LabelSelector | undefined): string {
-  const parts = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of selector?.matchExpressions ?? []) {
-    const values = (e.values ?? []).join(",");
-    if (e.operator === "In") parts.push(`${e.key} in (${values})`);
-    else if (e.operator === "NotIn") parts.push(`${e.key} notin (${values})`);
-    else if (e.operator === "Exists") parts.push(e.key);
-    else if (e.operator === "DoesNotExist") parts.push(`!${e.key}`);
-  }
-  return parts.join(",");
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

@@ -1,5 +1,6 @@
 // Waiting for a Deployment rollout with the rules of `kubectl rollout status`, driven by a watch.
 
+import { failOnCrashLoop } from "./crash-loop.js";
 import { KubeApiError, RolloutFailedError, RolloutTimeoutError } from "./errors.js";
 import { clockAndLogger, type KubeOptions, withOutageRetry } from "./kube.js";
 import { AppsV1Api, type V1Deployment, type V1DeploymentCondition, Watch } from "./kube-client.js";
@@ -13,7 +14,7 @@ export interface RolloutProgress {
   revision: string | undefined;
   message: string;
   done: boolean;
-  /** The rollout failed (ProgressDeadlineExceeded); the wait is about to throw RolloutFailedError. */
+  /** The rollout failed (ProgressDeadlineExceeded, or its pods crash-loop); the wait is about to throw RolloutFailedError. */
   failed: boolean;
 }
 
@@ -41,6 +42,13 @@ export interface WaitForRolloutOptions extends KubeOptions {
    * keeps the failed rollout's condition.
    */
   ignoreFailuresUntil?: number;
+  /**
+   * Fail the rollout as soon as a container of the new revision's pods has restarted this many times and is not
+   * running (CrashLoopBackOff), instead of at the progress deadline; 0 or absent: only the deadline fails it.
+   */
+  failAfterRestarts?: number;
+  /** How often the new revision's pods are read for {@link failAfterRestarts} (default 1000 ms). */
+  crashLoopPollMs?: number;
 }
 
 export function revisionOf(deployment: V1Deployment): string | undefined {
@@ -120,9 +128,17 @@ export async function waitForRollout(
     currentGeneration = live.metadata?.generation ?? 0;
   }
 
+  // The newest Deployment seen, for the crash-loop check.
+  let latest: V1Deployment | undefined;
+  const reportFailure = (err: RolloutFailedError) => {
+    logger.info(`${target} revision ${err.revision ?? "?"}: ${err.reason} (${err.detail})`);
+    options.onProgress?.({ namespace, name, revision: err.revision, message: err.detail, done: false, failed: true });
+  };
+
   // Returns the deployment when the rollout has finished; throws when it failed.
   const judge = (d: V1Deployment): V1Deployment | undefined => {
     if ((d.metadata?.generation ?? 0) < currentGeneration) return undefined;
+    latest = d;
     const state = rolloutState(d, options.ignoreFailuresUntil);
     lastRevision = revisionOf(d) ?? lastRevision;
     if (state.message !== lastMessage) {
@@ -144,34 +160,58 @@ export async function waitForRollout(
     return state.kind === "done" ? d : undefined;
   };
 
-  let resourceVersion = options.resumeFromResourceVersion;
-  let relist = resourceVersion === undefined;
-  while (clock.now() < deadline) {
-    if (relist) {
-      const list = await withOutageRetry(options, { action: "wait for rollout of", target, deadline }, () =>
-        apps.listNamespacedDeployment({ namespace, fieldSelector: `metadata.name=${name}` }),
-      );
-      const d = list.items[0];
-      if (!d) throw new KubeApiError("wait for rollout of", target, 404, "the deployment does not exist");
-      const finished = judge(d);
-      if (finished) return finished;
-      resourceVersion = list.metadata?.resourceVersion;
-      relist = false;
+  const follow = async (signal: AbortSignal): Promise<V1Deployment> => {
+    let resourceVersion = options.resumeFromResourceVersion;
+    let relist = resourceVersion === undefined;
+    while (clock.now() < deadline && !signal.aborted) {
+      if (relist) {
+        const list = await withOutageRetry(options, { action: "wait for rollout of", target, deadline }, () =>
+          apps.listNamespacedDeployment({ namespace, fieldSelector: `metadata.name=${name}` }),
+        );
+        const d = list.items[0];
+        if (!d) throw new KubeApiError("wait for rollout of", target, 404, "the deployment does not exist");
+        const finished = judge(d);
+        if (finished) return finished;
+        resourceVersion = list.metadata?.resourceVersion;
+        relist = false;
+      }
+      const outcome = await watchOnce(namespace, name, resourceVersion, deadline, options, judge, signal);
+      if (outcome.kind === "finished") return outcome.deployment;
+      if (outcome.kind === "closed") resourceVersion = outcome.resourceVersion ?? resourceVersion;
+      if (outcome.kind === "gone") {
+        logger.info(`${target}: watch expired (410 Gone), relisting`);
+        relist = true;
+      }
+      if (outcome.kind === "broken") {
+        logger.warn(`${target}: watch broke (${outcome.detail}), relisting`);
+        relist = true;
+        await clock.sleep(Math.min(500, Math.max(0, deadline - clock.now())));
+      }
     }
-    const outcome = await watchOnce(namespace, name, resourceVersion, deadline, options, judge);
-    if (outcome.kind === "finished") return outcome.deployment;
-    if (outcome.kind === "closed") resourceVersion = outcome.resourceVersion ?? resourceVersion;
-    if (outcome.kind === "gone") {
-      logger.info(`${target}: watch expired (410 Gone), relisting`);
-      relist = true;
-    }
-    if (outcome.kind === "broken") {
-      logger.warn(`${target}: watch broke (${outcome.detail}), relisting`);
-      relist = true;
-      await clock.sleep(Math.min(500, Math.max(0, deadline - clock.now())));
-    }
+    throw new RolloutTimeoutError(namespace, name, lastRevision, timeoutMs, lastMessage);
+  };
+
+  const stop = new AbortController();
+  const waits = [follow(stop.signal)];
+  if (options.failAfterRestarts) {
+    waits.push(
+      failOnCrashLoop(
+        () => latest,
+        { ...options, restartLimit: options.failAfterRestarts, pollMs: options.crashLoopPollMs },
+        stop.signal,
+      ).catch((err: unknown) => {
+        if (err instanceof RolloutFailedError) reportFailure(err);
+        throw err;
+      }),
+    );
   }
-  throw new RolloutTimeoutError(namespace, name, lastRevision, timeoutMs, lastMessage);
+  // The loser of the race ends at the abort below; its rejection then is expected and not a failure.
+  for (const wait of waits) wait.catch(() => {});
+  try {
+    return await Promise.race(waits);
+  } finally {
+    stop.abort();
+  }
 }
 
 type WatchOutcome =
@@ -187,6 +227,7 @@ async function watchOnce(
   deadline: number,
   options: WaitForRolloutOptions,
   judge: (d: V1Deployment) => V1Deployment | undefined,
+  signal: AbortSignal,
 ): Promise<WatchOutcome> {
   const { clock } = clockAndLogger(options);
   const remainingSeconds = Math.max(1, Math.ceil((deadline - clock.now()) / 1000));
@@ -249,5 +290,8 @@ async function watchOnce(
   );
   // No separate deadline timer: the server ends the watch after timeoutSeconds, which never exceeds the time left.
   if (settled) controller.abort();
-  return result;
+  const stopped = () => finish({ kind: "closed", resourceVersion: lastVersion });
+  if (signal.aborted) stopped();
+  else signal.addEventListener("abort", stopped, { once: true });
+  return result.finally(() => signal.removeEventListener("abort", stopped));
 }

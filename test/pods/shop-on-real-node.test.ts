@@ -16,8 +16,9 @@ import { pinned, shopOnNode } from "./support/shop-on-node.js";
 
 const prometheusUrl = inject("prometheusUrl");
 const scrapeInterval = inject("scrapeIntervalSeconds");
+const progressDeadlineSeconds = 30;
 const shop = shopOnNode(import.meta.url, {
-  progressDeadlineSeconds: 30,
+  progressDeadlineSeconds,
   // dev's SLOs with the default metrics; short, so the whole analysis takes about half a minute.
   analysis: {
     interval: "5s",
@@ -138,29 +139,55 @@ describe("analysis of the real pods under synthetic load", () => {
 describe("releases that fail on the real node are rolled back as a whole", () => {
   const runs = 5;
 
-  /** A release with `checkout` that fails its rollout at the progress deadline and is rolled back. */
-  async function failedRollout(checkout: string, revision: string) {
+  /** A release with `checkout` that fails its rollout (for `reason`) and is rolled back. */
+  async function failedRollout(checkout: string, revision: string, reason: string) {
+    const startedAt = Date.now();
     const { error, failureVisibleAt, rolledBackAt } = await expectRolledBack(shop, { checkout, revision });
-    expect(error.message).toContain("ProgressDeadlineExceeded");
+    expect(error.message).toContain(`failed at checkout: deploy of checkout (${namespace}) failed at revision`);
+    expect(error.message).toContain(reason);
     expect(failureVisibleAt).toBeDefined();
-    return { message: error.message, recoveryMs: rolledBackAt - (failureVisibleAt as number) };
+    return {
+      message: error.message,
+      detectedMs: (failureVisibleAt as number) - startedAt,
+      recoveryMs: rolledBackAt - (failureVisibleAt as number),
+    };
   }
 
-  it(`a checkout that exits at start is rolled back ${runs} times; median and worst time from failure to the previous revision serving`, async () => {
+  it(`a checkout that exits at start fails on CrashLoopBackOff before its ${progressDeadlineSeconds} s progress deadline and is rolled back, ${runs} times; median and worst time from failure to the previous revision serving`, async () => {
     const times: number[] = [];
+    const detected: number[] = [];
     for (let run = 1; run <= runs; run++) {
-      const { recoveryMs } = await failedRollout(pinned(images.defects["exits-at-start"]), `exits-at-start-${run}`);
+      const { message, detectedMs, recoveryMs } = await failedRollout(
+        pinned(images.defects["exits-at-start"]),
+        `exits-at-start-${run}`,
+        "CrashLoopBackOff",
+      );
+      // The service's own last log line, through terminationMessagePolicy FallbackToLogsOnError.
+      expect(message).toMatch(
+        /container checkout restarted \d+ times; last exit code 1 \(Error\): .*RECONCILE_INTERVAL_MS/,
+      );
       times.push(recoveryMs);
+      detected.push(detectedMs);
     }
     const crashed = await core.listNamespacedEvent({ namespace, fieldSelector: "reason=BackOff" });
     expect(crashed.items.some((e) => e.involvedObject.name?.startsWith("checkout-"))).toBe(true);
     console.log(
       describeTimes("exits-at-start rollback on the real node, failure visible -> previous revision serving", times),
     );
+    console.log(
+      describeTimes(
+        `exits-at-start on the real node, deploy start -> CrashLoopBackOff failure (progress deadline ${progressDeadlineSeconds} s)`,
+        detected,
+      ),
+    );
   }, 900_000);
 
-  it("a checkout that starts but never becomes ready (payments unreachable) is rolled back the same way", async () => {
-    const { message, recoveryMs } = await failedRollout(pinned(images.defects.unready), "unready-1");
+  it("a checkout that starts but never becomes ready (payments unreachable) is rolled back at its progress deadline", async () => {
+    const { message, recoveryMs } = await failedRollout(
+      pinned(images.defects.unready),
+      "unready-1",
+      "ProgressDeadlineExceeded",
+    );
     expect(message).toMatch(/rolled back: checkout/);
     const events = await core.listNamespacedEvent({ namespace, fieldSelector: "reason=Unhealthy" });
     expect(events.items.some((e) => /Readiness probe failed/.test(e.message ?? ""))).toBe(true);

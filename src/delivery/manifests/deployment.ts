@@ -99,6 +99,8 @@ export function renderDeployment(ctx: ServiceContext): V1Deployment {
               ...(secretEnv.length > 0 ? { env: secretEnv } : {}),
               resources: DEFAULT_RESOURCES,
               // Startup allows up to 60 s (migrations run on start) before liveness may restart the pod.
+              // A crash's last log lines become the termination message, which a failed rollout reports.
+              terminationMessagePolicy: "FallbackToLogsOnError",
               startupProbe: probe(service.healthPath, 2, 30),
               readinessProbe: probe(service.readinessPath, 5, 3),
               livenessProbe: probe(service.healthPath, 10, 3),
