@@ -23,10 +23,12 @@ import { apiServerBinding, deliverContainer } from "./dagger/deliver.js";
 import { e2eReport, e2eRun, e2eScreenshots } from "./dagger/e2e.js";
 import { serviceImage, serviceTests } from "./dagger/image.js";
 import { runIntegration } from "./dagger/integration.js";
+import { runPerfGate } from "./dagger/perf-gate.js";
 import { publishImages } from "./dagger/publish.js";
 import { GIT_ONLY, SOURCE_IGNORE } from "./dagger/source.js";
 import { DeliveryEnvironment } from "./objects/environment.js";
 import { type ShopService, shopService } from "./objects/shop-service.js";
+import { PROMETHEUS_IMAGE } from "./plan/perf-gate.js";
 import { publishRegistry, selectServices } from "./plan/plan.js";
 import { affectedSelection, fullSelection } from "./plan/selection.js";
 
@@ -222,6 +224,26 @@ export class EcommerceDelivery {
     const target = publishRegistry(delivery.config, { registry, env });
     const credentials = username !== undefined && password !== undefined ? { username, password } : undefined;
     return publishImages(delivery, tag || this.revision || "latest", target, credentials);
+  }
+
+  /**
+   * The performance gate, before anything reaches a cluster: the shop built from this source (the candidate) and the
+   * images an environment runs now (the baseline) start side by side as services, each with its own PostgreSQL, with
+   * Prometheus scraping both; synthetic shoppers browse and buy on both storefronts at the environment's analysis.load
+   * while its analysis judges every service whose image differs against the baseline's at the same moments (the
+   * relative checks, e.g. p99 at most 1.2× the current revision, and the SLOs). Returns the verdict; fails with it
+   * unless Successful.
+   *
+   * Example: dagger call perf-gate --env=staging --baseline=127.0.0.1:5000/shop/api@sha256:… --baseline=…
+   *
+   * @param env environment whose analysis settings (metrics, slo, relative bounds, load) judge the candidate
+   * @param baseline the environment's current images, one per service: service=<image>@sha256:…, or the bare
+   *   reference as publish prints it (`deliver status --env <env> --json` lists the current release's)
+   * @param prometheusImage the image Prometheus runs from (its /bin/prometheus)
+   */
+  @func({ cache: "never" })
+  async perfGate(env: string, baseline: string[], prometheusImage = PROMETHEUS_IMAGE): Promise<string> {
+    return runPerfGate(await loadDelivery(this.settings()), { env, baseline, prometheusImage });
   }
 
   /**

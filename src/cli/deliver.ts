@@ -5,6 +5,7 @@ import { PipelineConfigError } from "../config/index.js";
 import { DeliveryError } from "../delivery/errors.js";
 import { ANALYZE_USAGE, analyze } from "./deliver/analyze.js";
 import { DEPLOY_USAGE, deploy } from "./deliver/deploy.js";
+import { PERF_GATE_USAGE, perfGate } from "./deliver/perf-gate.js";
 import { PROMOTE_USAGE, promote } from "./deliver/promote.js";
 import { REPORT_USAGE } from "./deliver/report.js";
 import { ROLLBACK_USAGE, rollback } from "./deliver/rollback.js";
@@ -24,10 +25,11 @@ export const deliverCli: Cli = {
     WATCH_USAGE,
     PROMOTE_USAGE,
     ANALYZE_USAGE,
+    PERF_GATE_USAGE,
     COMMON_USAGE,
     REPORT_USAGE,
   ].join("\n"),
-  commands: { deploy, status, rollback, scale, watch, promote, analyze },
+  commands: { deploy, status, rollback, scale, watch, promote, analyze, "perf-gate": perfGate },
   isUserError: (error): error is Error => error instanceof DeliveryError || error instanceof PipelineConfigError,
   oneLineErrors: true,
 };

@@ -43,7 +43,7 @@ export function browserContainer(delivery: Delivery): Container {
  * of a failed run can still be exported.
  */
 export function e2eRun(delivery: Delivery): Container {
-  const services = shopServices(delivery, E2E_SERVICE_ENV);
+  const services = shopServices(delivery, { env: E2E_SERVICE_ENV });
   const apiDatabase = shopWiring(delivery).api?.secrets.DATABASE_URL;
   const postgres = services[POSTGRES_HOST];
   if (!apiDatabase || !postgres) throw new Error('e2e needs an "api" service with a database in pipeline.yaml');

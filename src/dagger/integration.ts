@@ -19,11 +19,13 @@ import { developmentContainer, serviceImage } from "./image.js";
 /** The PostgreSQL image integration runs (the official image's POSTGRES_* and initdb.d contract). */
 export const POSTGRES_IMAGE = "postgres:17";
 
-/** PostgreSQL with one database per data-owning service. */
-export function postgresService(databases: readonly string[]): Service {
-  return dag
-    .container()
-    .from(POSTGRES_IMAGE)
+/**
+ * PostgreSQL with one database per data-owning service. `instance` tells apart servers that would otherwise be one
+ * (the engine runs identical service definitions once), e.g. the perf gate's two shops.
+ */
+export function postgresService(databases: readonly string[], instance?: string): Service {
+  const postgres = dag.container().from(POSTGRES_IMAGE);
+  return (instance === undefined ? postgres : postgres.withEnvVariable("SHOP_INSTANCE", instance))
     .withSecretVariable("POSTGRES_PASSWORD", dag.setSecret("integration-postgres-password", postgresPassword()))
     .withEnvVariable("POSTGRES_DB", databases[0] ?? "postgres")
     .withNewFile(`${POSTGRES_INIT_DIR}/10-databases.sql`, databaseInitSql(databases))
@@ -36,24 +38,28 @@ export function shopWiring(delivery: Delivery): Record<string, ServiceWiring> {
   return integrationWiring(delivery.plans, postgresPassword());
 }
 
-/**
- * Every service of the plan as a Dagger service, wired to PostgreSQL and to the services it calls; `env` adds or
- * overrides variables per service (e.g. a shorter sandbox delay for a test that needs one).
- */
-export function shopServices(
-  delivery: Delivery,
-  env: Readonly<Record<string, Readonly<Record<string, string>>>> = {},
-): Record<string, Service> {
+/** How {@link shopServices} varies a shop. */
+export interface ShopOptions {
+  /** Variables added or overridden per service (e.g. a shorter sandbox delay for a test that needs one). */
+  readonly env?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Images to run instead of the ones built from the source, per service (e.g. the published ones). */
+  readonly images?: Readonly<Record<string, Container>>;
+  /** A name that keeps this shop's PostgreSQL apart from another shop's in the same run. */
+  readonly instance?: string;
+}
+
+/** Every service of the plan as a Dagger service, wired to PostgreSQL and to the services it calls. */
+export function shopServices(delivery: Delivery, options: ShopOptions = {}): Record<string, Service> {
   const wiring = shopWiring(delivery);
   const services: Record<string, Service> = {
-    [POSTGRES_HOST]: postgresService(integrationDatabases(delivery.plans)),
+    [POSTGRES_HOST]: postgresService(integrationDatabases(delivery.plans), options.instance),
   };
   for (const name of startOrder(delivery.plans)) {
     const plan = delivery.plans.find((p) => p.name === name);
     const wired = wiring[name];
     if (!plan || !wired) continue;
-    let container: Container = serviceImage(delivery, plan);
-    for (const [variable, value] of Object.entries({ ...wired.env, ...env[name] })) {
+    let container: Container = options.images?.[name] ?? serviceImage(delivery, plan);
+    for (const [variable, value] of Object.entries({ ...wired.env, ...options.env?.[name] })) {
       container = container.withEnvVariable(variable, value);
     }
     for (const [variable, value] of Object.entries(wired.secrets)) {

@@ -402,3 +402,19 @@ export class PrometheusQueryError extends AnalysisError {
 export class AnalysisInputError extends AnalysisError {
   override readonly name = "AnalysisInputError";
 }
+
+/** The perf gate was given digests it cannot compare: not `sha256:<64 hex>`, an unknown service or a missing one. */
+export class PerfGateInputError extends AnalysisError {
+  override readonly name = "PerfGateInputError";
+}
+
+/** The candidate did not pass the perf gate: its analysis against the baseline was not Successful. */
+export class PerfGateFailedError extends DeliveryError {
+  override readonly name = "PerfGateFailedError";
+  constructor(
+    readonly outcome: string,
+    readonly detail: string,
+  ) {
+    super(`perf gate ${outcome}: ${detail}`);
+  }
+}

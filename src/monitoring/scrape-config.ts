@@ -49,13 +49,39 @@ export interface KubernetesPodSdConfig {
   readonly namespaces: { readonly names: readonly string[] };
 }
 
-/** One entry of `scrape_configs`. */
-export interface ScrapeJob {
+/** One entry of `static_configs`: addresses and the labels every series scraped from them carries. */
+export interface StaticConfig {
+  readonly targets: readonly string[];
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+interface ScrapeJobBase {
   readonly job_name: string;
   readonly scrape_interval?: string;
   readonly scrape_timeout?: string;
+}
+
+/** A `scrape_configs` entry for the pods found through the Kubernetes API. */
+export interface PodScrapeJob extends ScrapeJobBase {
   readonly kubernetes_sd_configs: readonly KubernetesPodSdConfig[];
   readonly relabel_configs: readonly RelabelRule[];
+}
+
+/** A `scrape_configs` entry for fixed addresses. */
+export interface StaticScrapeJob extends ScrapeJobBase {
+  readonly static_configs: readonly StaticConfig[];
+}
+
+/** One entry of `scrape_configs`. */
+export type ScrapeJob = PodScrapeJob | StaticScrapeJob;
+
+/**
+ * A job scraping fixed `host:port` addresses (`/metrics`), each with its own target labels; for processes outside
+ * any cluster, such as the services of the Dagger perf gate.
+ */
+export function staticScrapeJob(jobName: string, targets: readonly StaticConfig[]): StaticScrapeJob {
+  if (targets.length === 0) throw new Error(`staticScrapeJob ${jobName}: no targets`);
+  return { job_name: jobName, static_configs: targets };
 }
 
 /** Options for {@link podScrapeJob}. */
@@ -78,7 +104,7 @@ export function podMetaLabel(kind: "label" | "annotation", key: string): string 
 }
 
 /** The scrape job for the shop's pods: only pods annotated for scraping, at the annotated port and path. */
-export function podScrapeJob(options: PodScrapeJobOptions): ScrapeJob {
+export function podScrapeJob(options: PodScrapeJobOptions): PodScrapeJob {
   if (options.namespaces.length === 0) throw new Error("podScrapeJob: at least one namespace is needed");
   for (const [field, value] of [
     ["scrapeInterval", options.scrapeInterval],

@@ -176,6 +176,7 @@ describe("the root module as dagger call --help shows it", () => {
       "env(--name: String, --kubeconfig: Secret, --api-server?: Service) -> DeliveryEnvironment",
       "integration() -> String",
       "lint() -> String",
+      'perf-gate(--env: String, --baseline: [String], --prometheus-image: String = "prom/prometheus:v2.42.0") -> String',
       "publish(--registry?: String, --tag?: String, --username?: String, --password?: Secret, --env?: String) -> [String]",
       "service(--name: String) -> ShopService",
       "test(--service?: String) -> String",
@@ -222,7 +223,7 @@ describe("the root module as dagger call --help shows it", () => {
     }
   });
 
-  it("never caches what acts outside the engine: publish and every environment command", () => {
+  it("never caches what acts outside the engine or measures: publish, perf-gate and every environment command", () => {
     const neverCached = Object.entries(root.flags).filter(([, flags]) => flags.cache === "never");
     expect(neverCached.map(([name]) => name).sort()).toEqual([
       "DeliveryEnvironment.analyze",
@@ -232,6 +233,7 @@ describe("the root module as dagger call --help shows it", () => {
       "DeliveryEnvironment.scale",
       "DeliveryEnvironment.status",
       "DeliveryEnvironment.watch",
+      "EcommerceDelivery.perfGate",
       "EcommerceDelivery.publish",
     ]);
     expect(Object.values(root.flags).filter((flags) => flags.cache !== undefined && flags.cache !== "never")).toEqual(

@@ -57,9 +57,13 @@ export function prometheusUrlOf(
 /** The storefront URL from --load-url; undefined when not given. */
 export function loadUrlOf(values: { "load-url"?: string | undefined }): string | undefined {
   const given = values["load-url"];
-  if (given === undefined) return undefined;
+  return given === undefined ? undefined : storefrontUrlOf("--load-url", given);
+}
+
+/** A storefront origin given as `flag`, without a trailing slash; a usage error naming the flag otherwise. */
+export function storefrontUrlOf(flag: string, given: string): string {
   const parsed = storefrontUrl.safeParse(given);
-  if (!parsed.success) throw new UsageError(`--load-url "${given}" ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) throw new UsageError(`${flag} "${given}" ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }
 

@@ -1,10 +1,12 @@
-// The base images the Dagger functions pull (node:<major>-bookworm-slim, node:<major>-bookworm, postgres:17), made
-// from Debian with debootstrap and npm packages, since no public registry is reachable here. Each is pushed to the
-// local registry as library/<name>, where the engine's docker.io mirror finds it, labelled with a key of everything
-// it is made from: an image whose label matches is not built again.
+// The base images the Dagger functions pull (node:<major>-bookworm-slim, node:<major>-bookworm, postgres:17, and the
+// perf gate's prom/prometheus), made from Debian with debootstrap and npm packages, since no public registry is
+// reachable here. Each is pushed to the local registry as library/<name> (or <owner>/<name>), where the engine's
+// docker.io mirror finds it, labelled with a key of everything it is made from: an image whose label matches is not
+// built again.
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { PROMETHEUS_IMAGE } from "../../../src/plan/perf-gate.js";
 import type { Logger } from "../../cluster/src/log.js";
 import { formatDuration } from "../../cluster/src/log.js";
 import type { EngineConfig } from "./config.js";
@@ -37,7 +39,7 @@ const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const IMAGE_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 const POSTGRES_MAJOR = "17";
 
-/** The three images, for the configured Node and PostgreSQL releases. */
+/** The images, for the configured Node and PostgreSQL releases. */
 export function baseImages(config: EngineConfig): BaseImage[] {
   const nodeEnv = { PATH, NODE_VERSION: config.nodeRelease, NODE_EXTRA_CA_CERTS: IMAGE_CA_BUNDLE };
   const node = { release: config.nodeRelease, npmRelease: config.npmRelease };
@@ -72,7 +74,22 @@ export function baseImages(config: EngineConfig): BaseImage[] {
       cmd: ["postgres"],
       exposedPorts: ["5432/tcp"],
     },
+    {
+      // The perf gate's default PROMETHEUS_IMAGE: Debian bookworm's prometheus is that release, and bookworm's
+      // merged /usr gives it the official image's /bin/prometheus.
+      name: PROMETHEUS_IMAGE,
+      recipe: { ...common, packages: ["prometheus"], users: [] },
+      env: { PATH },
+      entrypoint: ["/bin/prometheus"],
+      cmd: ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"],
+      exposedPorts: ["9090/tcp"],
+    },
   ];
+}
+
+/** Where the local registry keeps an image the code pulls as `name` from Docker Hub (through the engine's mirror). */
+export function mirrorReference(registry: string, name: string): string {
+  return `${registry}/${name.includes("/") ? name : `library/${name}`}`;
 }
 
 /** A digest of everything the image is made from: recipe, releases, the CA bundle and the code that builds it. */
@@ -87,11 +104,12 @@ export async function ensureBaseImages(
   config: EngineConfig,
   crane: string,
   logger: Logger,
+  images: readonly BaseImage[] = baseImages(config),
 ): Promise<{ readonly built: string[]; readonly cached: string[] }> {
   const built: string[] = [];
   const cached: string[] = [];
-  for (const image of baseImages(config)) {
-    const reference = `${config.registry}/library/${image.name}`;
+  for (const image of images) {
+    const reference = mirrorReference(config.registry, image.name);
     const key = await contentKey(image);
     if ((await imageLabel(crane, reference, CONTENT_KEY_LABEL)) === key) {
       cached.push(image.name);

@@ -3,6 +3,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Lockfile, nodeImage } from "../../../modules/node-service/src/lib.js";
+import { PROMETHEUS_IMAGE } from "../../../src/plan/perf-gate.js";
 import { ClusterError } from "../../cluster/src/errors.js";
 import { formatDuration, type Logger } from "../../cluster/src/log.js";
 import { stopProcess } from "../../cluster/src/processes.js";
@@ -74,7 +75,13 @@ export async function ensurePodImages({ logger }: { readonly logger: Logger }): 
     if (foreign) throw new ClusterError("prerequisite", `pipeline.yaml puts ${foreign.name} at ${foreign.image}`);
     const workDir = join(config.runDir, "images");
     const [base] = await Promise.all([
-      ensureBaseImages(config, crane, logger).then(() => pinnedBase(crane, config)),
+      // The pods run no Prometheus image: their Prometheus is the cluster's own binary.
+      ensureBaseImages(
+        config,
+        crane,
+        logger,
+        baseImages(config).filter((image) => image.name !== PROMETHEUS_IMAGE),
+      ).then(() => pinnedBase(crane, config)),
       buildWorkspaces(plans, workspaces, logger),
     ]);
     const build: ImageBuild = { crane, base, workDir, logger };
