@@ -22,12 +22,23 @@ function withShortAnalysis(source: Directory): Directory {
   return source.withNewFile("pipeline.yaml", pipeline.toString());
 }
 
-/** checkout with every request 600 ms slower, from inside its own Fastify (as the pods tier's `slower` build). */
+/**
+ * checkout with every request 600 ms slower, from an onRequest hook inside its own Fastify (as the pods tier's
+ * `slower` build adds it), imported first by its server.
+ */
+const SLOWER_REQUESTS = `import { subscribe } from "node:diagnostics_channel";
+import { setTimeout as sleep } from "node:timers/promises";
+
+type Hooked = { fastify: { addHook(name: "onRequest", hook: () => Promise<void>): void } };
+subscribe("fastify.initialization", (message) => {
+  (message as Hooked).fastify.addHook("onRequest", () => sleep(600));
+});
+`;
+
 function withSlowerCheckout(source: Directory): Directory {
   const server = readFileSync(join(REPO_ROOT, "services/checkout/src/server.ts"), "utf8");
-  const slower = readFileSync(join(REPO_ROOT, "test/pods/images/defects/slower-requests.mjs"), "utf8");
   return source
-    .withNewFile("services/checkout/src/slower-requests.ts", slower)
+    .withNewFile("services/checkout/src/slower-requests.ts", SLOWER_REQUESTS)
     .withNewFile("services/checkout/src/server.ts", `import "./slower-requests.js";\n${server}`);
 }
 
