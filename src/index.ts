@@ -17,8 +17,8 @@ import {
 import { deliveryTargets, environmentName } from "./cli/deliver/argv.js";
 import { affectedSince } from "./dagger/affected.js";
 import { lintContainer, typecheckContainer } from "./dagger/checks.js";
-import { runCi } from "./dagger/ci.js";
-import { type DeliverySettings, loadDelivery } from "./dagger/context.js";
+import { ciReportDirectory, runCi } from "./dagger/ci.js";
+import { type Delivery, type DeliverySettings, loadDelivery } from "./dagger/context.js";
 import { apiServerBinding, deliverContainer } from "./dagger/deliver.js";
 import { e2eReport, e2eRun, e2eScreenshots } from "./dagger/e2e.js";
 import { serviceImage, serviceTests } from "./dagger/image.js";
@@ -277,14 +277,34 @@ export class EcommerceDelivery {
   @func()
   async ci(base?: string, @argument({ defaultPath: "/", ignore: GIT_ONLY }) git?: Directory): Promise<string> {
     const delivery = await loadDelivery(this.settings());
-    if (!base) return runCi(delivery, fullSelection(delivery.plans));
-    const affected = await affectedSince(delivery, requireGit(git), base);
-    return runCi(delivery, affectedSelection(delivery.plans, affected, base));
+    return runCi(delivery, await ciSelection(delivery, base, git));
+  }
+
+  /**
+   * The steps of ci as a report for the CI runner: ci.xml (JUnit: a case per step, a failed one with its output;
+   * Jenkins' junit step, GitLab's artifacts:reports:junit) and ci.md (Markdown; GitHub's job summary). A failed step
+   * does not fail this function: export the report, and fail the job with `ci` (the same steps; what passed is cached).
+   *
+   * Example: dagger call ci-report --base=origin/main export --path=reports
+   *
+   * @param base as for ci: test and build only the services changed since this git ref
+   * @param git as for ci
+   */
+  @func()
+  async ciReport(base?: string, @argument({ defaultPath: "/", ignore: GIT_ONLY }) git?: Directory): Promise<Directory> {
+    const delivery = await loadDelivery(this.settings());
+    return ciReportDirectory(delivery, await ciSelection(delivery, base, git));
   }
 
   private settings(): DeliverySettings {
     return this;
   }
+}
+
+/** Every service, or with `base` the services affected since it (see ci). */
+async function ciSelection(delivery: Delivery, base: string | undefined, git: Directory | undefined) {
+  if (!base) return fullSelection(delivery.plans);
+  return affectedSelection(delivery.plans, await affectedSince(delivery, requireGit(git), base), base);
 }
 
 // In module mode `dagger call` fills it from defaultPath; a client-mode caller has to pass it.

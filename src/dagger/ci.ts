@@ -1,7 +1,9 @@
-// ci(): lint, typecheck, the selected services' tests and images side by side, then integration; a summary at the end.
-import { ExecError } from "@dagger.io/dagger";
+// ci(): lint, typecheck, the selected services' tests and images side by side, then integration; a summary at the end,
+// or (ciReport) the same steps as JUnit and Markdown files.
+import { type Directory, dag, ExecError } from "@dagger.io/dagger";
 import { type CiSelection, fullSelection } from "../plan/selection.js";
 import { CiFailedError, formatSummary, type StepResult, skippedStep, testTally, timedStep } from "../plan/summary.js";
+import { CI_REPORT_FILES, type CiRun, ciPassed, renderCiJunit, renderCiMarkdown } from "../report/ci.js";
 import { lintContainer, typecheckContainer } from "./checks.js";
 import type { Delivery } from "./context.js";
 import { serviceImage, serviceTests } from "./image.js";
@@ -16,6 +18,32 @@ export async function runCi(
   selection: CiSelection = fullSelection(delivery.plans),
   now: () => number = Date.now,
 ): Promise<string> {
+  const run = await runCiSteps(delivery, selection, now);
+  if (!ciPassed(run)) throw new CiFailedError(run.results, run.totalMs, run.note);
+  return formatSummary(run.results, run.totalMs, run.note);
+}
+
+/**
+ * The same steps as runCi, reported as files: ci.xml (JUnit) and ci.md (Markdown). A failed step is in the report,
+ * not an error: the caller exports the directory either way and fails the job on its own (see the README's CI section).
+ */
+export async function ciReportDirectory(
+  delivery: Delivery,
+  selection: CiSelection = fullSelection(delivery.plans),
+): Promise<Directory> {
+  const run = await runCiSteps(delivery, selection);
+  return dag
+    .directory()
+    .withNewFile(CI_REPORT_FILES.junit, renderCiJunit(run))
+    .withNewFile(CI_REPORT_FILES.markdown, renderCiMarkdown(run));
+}
+
+/** Runs the steps; never throws for a failed step (each result says how it ended). */
+export async function runCiSteps(
+  delivery: Delivery,
+  selection: CiSelection,
+  now: () => number = Date.now,
+): Promise<CiRun> {
   const started = now();
   const step = (name: string, work: () => Promise<{ detail?: string }>) => timedStep(name, work, describeError, now);
   const { services, idleReason } = selection;
@@ -59,9 +87,12 @@ export async function runCi(
     results.push(skippedStep("integration", "an earlier step failed"));
   }
 
-  const totalMs = now() - started;
-  if (results.some((r) => r.status === "failed")) throw new CiFailedError(results, totalMs, selection.note);
-  return formatSummary(results, totalMs, selection.note);
+  return {
+    results,
+    startedAt: new Date(started).toISOString(),
+    totalMs: now() - started,
+    ...(selection.note === undefined ? {} : { note: selection.note }),
+  };
 }
 
 /** A failed command's own words: what ran, its exit code, stdout and stderr. */

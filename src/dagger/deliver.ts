@@ -1,9 +1,18 @@
 // The deliver CLI in a container: the development container (workspace installed, source in /app), the kubeconfig
 // mounted as a secret file, optionally the API server bound in as a service, one run per call.
 import { randomUUID } from "node:crypto";
-import { type Container, ExecError, type Secret, type Service } from "@dagger.io/dagger";
+import {
+  type Container,
+  type Directory,
+  dag,
+  ExecError,
+  ReturnType,
+  type Secret,
+  type Service,
+} from "@dagger.io/dagger";
 import { API_SERVER_VARIABLE } from "../cli/deliver/api-server.js";
 import { DELIVER_COMMAND, deliverFailure } from "../cli/deliver/argv.js";
+import { REPORT_DIR_VARIABLE } from "../cli/deliver/report.js";
 import type { Delivery } from "./context.js";
 import { developmentContainer } from "./image.js";
 
@@ -47,16 +56,45 @@ export function deliverContainer(delivery: Delivery, kubeconfig: Secret, apiServ
 
 /**
  * Runs `deliver <args>` in `cli` (see deliverContainer) and resolves to its stdout; a non-zero exit rejects with the
- * CLI's own one-line reason. The changing variable makes the engine run the command on every call: a deploy or a
- * status must never be a cached replay of an earlier one.
+ * CLI's own one-line reason.
  */
 export async function runDeliver(cli: Container, args: readonly string[]): Promise<string> {
-  const run = cli.withEnvVariable("DELIVER_RUN_ID", randomUUID()).withExec([...DELIVER_COMMAND, ...args]);
   try {
-    return await run.stdout();
+    return await deliverRun(cli, args).stdout();
   } catch (error) {
     if (error instanceof ExecError)
       throw new Error(deliverFailure(args, error.exitCode, error.stderr), { cause: error });
     throw error;
   }
+}
+
+/** Where the CLI writes its report inside the container ($DELIVER_REPORT_DIR). */
+const REPORT_DIR = "/reports";
+/** Files the report directory gets beside the CLI's own: its exit code, and everything it printed. */
+export const REPORT_EXTRAS = { exitCode: "exit-code", log: "deliver.log" } as const;
+
+/**
+ * Runs `deliver <args>` with $DELIVER_REPORT_DIR set and resolves to the directory it wrote the report to
+ * (deliver-<command>-<env>.xml and .md), with `exit-code` and `deliver.log` beside it. A failed command is in the
+ * report, not an error: the caller exports the directory, then fails its job on `exit-code`.
+ */
+export async function runDeliverWithReport(cli: Container, args: readonly string[]): Promise<Directory> {
+  const run = deliverRun(
+    cli.withEnvVariable(REPORT_DIR_VARIABLE, REPORT_DIR).withDirectory(REPORT_DIR, dag.directory()),
+    args,
+    {
+      expect: ReturnType.Any,
+    },
+  );
+  const [exitCode, stdout, stderr] = await Promise.all([run.exitCode(), run.stdout(), run.stderr()]);
+  return run
+    .directory(REPORT_DIR)
+    .withNewFile(REPORT_EXTRAS.exitCode, `${exitCode}\n`)
+    .withNewFile(REPORT_EXTRAS.log, `${stdout}${stderr}`);
+}
+
+// The changing variable makes the engine run the command on every call: a deploy or a status must never be a cached
+// replay of an earlier one.
+function deliverRun(cli: Container, args: readonly string[], options: { expect?: ReturnType } = {}): Container {
+  return cli.withEnvVariable("DELIVER_RUN_ID", randomUUID()).withExec([...DELIVER_COMMAND, ...args], options);
 }

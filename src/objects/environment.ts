@@ -1,4 +1,4 @@
-import { type Container, func, object } from "@dagger.io/dagger";
+import { type Container, type Directory, func, object } from "@dagger.io/dagger";
 import {
   analyzeArgs,
   type DeliveryTargets,
@@ -9,7 +9,7 @@ import {
   statusArgs,
   watchArgs,
 } from "../cli/deliver/argv.js";
-import { runDeliver } from "../dagger/deliver.js";
+import { runDeliver, runDeliverWithReport } from "../dagger/deliver.js";
 
 /**
  * One environment of pipeline.yaml on the Kubernetes cluster its kubeconfig names: deploy, analyse, roll back,
@@ -69,6 +69,33 @@ export class DeliveryEnvironment {
         loadUrl,
       }),
     );
+  }
+
+  /**
+   * deploy, reported for the CI runner: returns deliver-deploy-<env>.xml (JUnit) and .md (Markdown) with
+   * `exit-code` and `deliver.log`, also when the deploy failed and rolled back (that is when the report is read).
+   * This function fails only when the CLI could not run; export the directory, then fail the job on `exit-code`.
+   *
+   * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config deploy-report --images=api=ghcr.io/acme/shop/api@sha256:0a1b… export --path=reports && exit "$(cat reports/exit-code)"
+   *
+   * @param images as for deploy
+   * @param revision as for deploy
+   * @param force as for deploy
+   * @param timeout as for deploy
+   * @param prometheusUrl as for deploy
+   * @param loadUrl as for deploy
+   */
+  @func({ cache: "never" })
+  async deployReport(
+    images: string[],
+    revision?: string,
+    force = false,
+    timeout?: number,
+    prometheusUrl?: string,
+    loadUrl?: string,
+  ): Promise<Directory> {
+    const request = { images, revision, force, timeoutSeconds: timeout, prometheusUrl, loadUrl };
+    return runDeliverWithReport(this.cli, deployArgs(this.targets(), this.name, request));
   }
 
   /**
@@ -136,6 +163,23 @@ export class DeliveryEnvironment {
   @func({ cache: "never" })
   async promote(to: string, approve?: string, prometheusUrl?: string, loadUrl?: string): Promise<string> {
     return this.deliver(promoteArgs(this.targets(), this.name, to, { approvedBy: approve, prometheusUrl, loadUrl }));
+  }
+
+  /**
+   * promote, reported for the CI runner: returns deliver-promote-<to>.xml (JUnit) and .md with `exit-code` and
+   * `deliver.log`, also when the promotion failed or waits for approval. Fails only when the CLI could not run.
+   *
+   * Example: dagger call env --name=staging --kubeconfig=file:$HOME/.kube/config promote-report --to=prod --approve=jane@example.com export --path=reports && exit "$(cat reports/exit-code)"
+   *
+   * @param to as for promote
+   * @param approve as for promote
+   * @param prometheusUrl as for promote
+   * @param loadUrl as for promote
+   */
+  @func({ cache: "never" })
+  async promoteReport(to: string, approve?: string, prometheusUrl?: string, loadUrl?: string): Promise<Directory> {
+    const request = { approvedBy: approve, prometheusUrl, loadUrl };
+    return runDeliverWithReport(this.cli, promoteArgs(this.targets(), this.name, to, request));
   }
 
   /**

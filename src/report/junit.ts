@@ -3,30 +3,9 @@
 // rollout (a case per service) and one for the analysis (a case per service and metric, the threshold beside
 // what was measured). Pure: the same report gives the same bytes.
 
+import { type Case, type CaseResult, renderSuites, type Suite } from "./junit-suites.js";
 import type { DeliveryReport, MetricReport, ServiceAnalysisReport, ServiceRollout } from "./types.js";
 import { measuredText, outcomeWord, rolloutWord, subject } from "./wording.js";
-import { renderXmlDocument, type XmlElement } from "./xml.js";
-
-/** How a case ended, in JUnit's terms: failure (a check said no), error (it could not run), skipped. */
-type CaseResult =
-  | { readonly kind: "passed" }
-  | { readonly kind: "failure" | "error" | "skipped"; readonly message: string; readonly type?: string };
-
-interface Case {
-  readonly name: string;
-  readonly classname: string;
-  readonly result: CaseResult;
-  /** Shown with the case as its output: what was measured, which revision. */
-  readonly output?: string;
-  readonly timeMs?: number;
-}
-
-interface Suite {
-  readonly name: string;
-  readonly cases: readonly Case[];
-  readonly properties?: Readonly<Record<string, string | undefined>>;
-  readonly timeMs?: number;
-}
 
 /** The report as a JUnit XML document (`<testsuites>`). */
 export function renderJunit(report: DeliveryReport): string {
@@ -57,12 +36,7 @@ export function renderJunit(report: DeliveryReport): string {
           ];
     suites.push({ name: `${name}: analysis`, cases });
   }
-  const totals = tally(suites.flatMap((s) => s.cases));
-  return renderXmlDocument({
-    name: "testsuites",
-    attributes: { name, ...totals, time: seconds(report.durationMs) },
-    children: suites.map((suite) => suiteElement(suite, report.startedAt)),
-  });
+  return renderSuites(name, report.durationMs, report.startedAt, suites);
 }
 
 function commandSuite(report: DeliveryReport, name: string, classname: string): Suite {
@@ -140,52 +114,4 @@ function phaseResult(phase: ServiceAnalysisReport["phase"], message: string): Ca
     default:
       return { kind: "failure", message, type: phase };
   }
-}
-
-function suiteElement(suite: Suite, timestamp: string): XmlElement {
-  const properties = Object.entries(suite.properties ?? {}).filter(
-    (entry): entry is [string, string] => entry[1] !== undefined,
-  );
-  return {
-    name: "testsuite",
-    attributes: { name: suite.name, ...tally(suite.cases), time: seconds(suite.timeMs ?? 0), timestamp },
-    children: [
-      ...(properties.length > 0
-        ? [
-            {
-              name: "properties",
-              children: properties.map(([name, value]) => ({ name: "property", attributes: { name, value } })),
-            },
-          ]
-        : []),
-      ...suite.cases.map(caseElement),
-    ],
-  };
-}
-
-function caseElement(testCase: Case): XmlElement {
-  const { result } = testCase;
-  const children: XmlElement[] = [];
-  if (result.kind !== "passed") {
-    children.push({
-      name: result.kind,
-      attributes: { message: result.message, type: result.type },
-      ...(result.kind === "skipped" ? {} : { children: [result.message] }),
-    });
-  }
-  if (testCase.output) children.push({ name: "system-out", children: [testCase.output] });
-  return {
-    name: "testcase",
-    attributes: { name: testCase.name, classname: testCase.classname, time: seconds(testCase.timeMs ?? 0) },
-    children,
-  };
-}
-
-function tally(cases: readonly Case[]): { tests: number; failures: number; errors: number; skipped: number } {
-  const count = (kind: CaseResult["kind"]) => cases.filter((c) => c.result.kind === kind).length;
-  return { tests: cases.length, failures: count("failure"), errors: count("error"), skipped: count("skipped") };
-}
-
-function seconds(ms: number): string {
-  return (ms / 1000).toFixed(3);
 }

@@ -102,9 +102,17 @@ function list(rows: readonly (readonly [string, string])[]): string[] {
   return rows.map(([name, value]) => `- **${name}:** ${value}`);
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+/** A GitHub table; the cells must be Markdown already (see md and code). */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)];
+}
+
+/** A fenced code block that holds any text: its fence is longer than any run of backticks inside. */
+export function codeBlock(text: string): string[] {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  return [fence, legalXmlChars(text), fence];
 }
 
 /**

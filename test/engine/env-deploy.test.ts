@@ -1,12 +1,14 @@
 // env(dev): the published digests deployed to the tier-2 control plane from inside the engine, the API server
 // reached through an --api-server service binding (its kubeconfig says https://127.0.0.1:<port>, which the engine's
-// containers cannot reach), TLS verified against the certificate's real name; status shows what runs.
+// containers cannot reach), TLS verified against the certificate's real name; status shows what runs. deploy-report
+// hands the CLI's JUnit and Markdown report out of the engine, for a deploy that succeeded and one that was refused.
 import { readFileSync } from "node:fs";
 import { dag } from "@dagger.io/dagger";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { EcommerceDelivery } from "../../src/index.js";
 import { defaultClusterConfig, type RunningCluster, startCluster, stopCluster } from "../cluster/index.js";
 import { prefixedLogger } from "../cluster/src/log.js";
+import { parseJunit } from "../unit/report/junit-document.js";
 import { hostSource, withDagger } from "./support/dagger.js";
 
 const config = { ...defaultClusterConfig(), runDir: `/tmp/tier3-cluster-${process.pid}` };
@@ -30,11 +32,39 @@ test("publish, then env(dev).deploy of those digests through --api-server; statu
     const apiServer = dag.host().service([{ frontend: Number(port), backend: Number(port) }], { host: "127.0.0.1" });
     const dev = await pipeline.env("dev", kubeconfig, apiServer);
     const deployed = await dev.deploy(references, "tier3");
-    return { references, deployed, status: await dev.status(true) };
+    const status = await dev.status(true);
+    const again = await dev.deployReport(references, "tier3");
+    // A tag instead of a digest: refused before anything reaches the cluster, and the report says why.
+    const unpinned = references.map((r) => r.replace(/@sha256:[0-9a-f]{64}$/, ":latest"));
+    const refused = await dev.deployReport(unpinned, "tier3");
+    const files = async (dir: typeof again) => ({
+      exitCode: (await dir.file("exit-code").contents()).trim(),
+      junit: await dir.file("deliver-deploy-dev.xml").contents(),
+      markdown: await dir.file("deliver-deploy-dev.md").contents(),
+    });
+    return { references, deployed, status, again: await files(again), refused: await files(refused) };
   });
   expect(references).toHaveLength(4);
   expect(deployed).toMatch(/dev/);
   const running = JSON.parse(status) as { matchesCurrentRelease: boolean; services: { digest?: string }[] };
   expect(running.matchesCurrentRelease).toBe(true);
   expect(running.services.map((s) => s.digest).sort()).toEqual(references.map((r) => r.split("@")[1]).sort());
+
+  // The same digests again: succeeded, every rollout unchanged.
+  expect(again.exitCode).toBe("0");
+  const againCases = parseJunit(again.junit).suites.flatMap((suite) => suite.cases);
+  expect(againCases.filter((c) => c.result.kind !== "passed")).toEqual([]);
+  expect(
+    againCases
+      .filter((c) => c.classname === "deliver.deploy.dev.rollout")
+      .map((c) => c.name)
+      .sort(),
+  ).toEqual(["api", "checkout", "payments", "storefront"]);
+  expect(again.markdown).toMatch(/^### ✅ deliver deploy dev: succeeded/);
+
+  expect(refused.exitCode).toBe("1");
+  const [command] = parseJunit(refused.junit).suites;
+  expect(command?.cases[0]?.result).toMatchObject({ kind: "failure" });
+  expect(refused.markdown).toMatch(/^### ❌ deliver deploy dev: FAILED/);
+  expect(refused.markdown).toMatch(/sha256/);
 });

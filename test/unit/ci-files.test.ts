@@ -50,9 +50,18 @@ describe("Jenkinsfile", () => {
     expect(body("Test")).toMatch(
       /dagger call [^\n]* ci \\\$\{CHANGE_TARGET:\+--base=\\"origin\/\\\$CHANGE_TARGET\\"\}"/,
     );
+    // ci's steps as JUnit whatever ci's verdict: ci-report exported, then read by the junit step
+    expect(body("Test")).toMatch(
+      /post \{[\s\S]*always \{[\s\S]*dagger call [^\n]* ci-report [^\n]*export --path=reports"/,
+    );
+    expect(body("Test")).toContain("junit testResults: 'reports/ci.xml'");
     expect(body("Deploy to Kubernetes")).toMatch(/when \{ branch 'main' \}/);
     expect(body("Deploy to Kubernetes")).toMatch(/dagger call [^\n]* publish --env=staging /);
-    expect(body("Deploy to Kubernetes")).toMatch(/dagger call [^\n]* env --name=staging [^\n]* deploy --images=/);
+    expect(body("Deploy to Kubernetes")).toMatch(
+      /dagger call [^\n]* env --name=staging [^\n]* deploy-report --images=[^\n]* export --path=reports"/,
+    );
+    expect(body("Deploy to Kubernetes")).toContain("junit testResults: 'reports/deliver-deploy-staging.xml'");
+    expect(body("Deploy to Kubernetes")).toContain(`sh 'exit "$(cat reports/exit-code)"'`);
   });
 
   it("installs exactly DAGGER_VERSION, into a directory on PATH outside the workspace", async () => {
@@ -63,7 +72,12 @@ describe("Jenkinsfile", () => {
   });
 });
 
-const step = z.object({ uses: z.string().optional(), with: z.record(z.string(), z.unknown()).optional() });
+const step = z.object({
+  uses: z.string().optional(),
+  if: z.string().optional(),
+  run: z.string().optional(),
+  with: z.record(z.string(), z.unknown()).optional(),
+});
 const workflow = z.object({
   permissions: z.record(z.string(), z.string()),
   env: z.object({ DAGGER_VERSION: z.union([z.string(), z.number()]) }),
@@ -86,7 +100,7 @@ describe(".github/workflows/ci.yml", async () => {
     for (const { uses } of steps.filter((s) => s.uses)) expect(uses).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
     expect(String(ci.env.DAGGER_VERSION)).toBe(DAGGER_VERSION);
     const daggerSteps = steps.filter((s) => s.uses?.startsWith("dagger/dagger-for-github@"));
-    expect(daggerSteps).toHaveLength(2);
+    expect(daggerSteps).toHaveLength(3);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, matched literally
     for (const s of daggerSteps) expect(s.with?.version).toBe("${{ env.DAGGER_VERSION }}");
   });
@@ -105,6 +119,20 @@ describe(".github/workflows/ci.yml", async () => {
       / publish --registry=ghcr\.io\/[^ ]+ --username=\$GITHUB_ACTOR --password=env:REGISTRY_TOKEN$/,
     );
     expect(ci.jobs.publish?.needs).toBe("ci");
+  });
+
+  it("exports ci-report unless cancelled, even after ci failed: job summary and JUnit artifact", () => {
+    const steps = ci.jobs.ci?.steps ?? [];
+    const report = steps.find((s) => String(s.with?.call ?? "").includes(" ci-report "));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, matched literally
+    expect(report?.if).toBe("${{ !cancelled() }}");
+    expect(String(report?.with?.call)).toMatch(
+      / ci-report \$\{GITHUB_BASE_REF:\+--base=origin\/\$GITHUB_BASE_REF\} export --path=reports$/,
+    );
+    expect(steps.find((s) => s.run?.includes("$GITHUB_STEP_SUMMARY"))?.run).toBe(
+      'cat reports/ci.md >> "$GITHUB_STEP_SUMMARY"',
+    );
+    expect(steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))?.with?.path).toBe("reports/");
     expect(ci.jobs.publish?.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
   });
 
@@ -122,6 +150,10 @@ const gitlabJob = z.object({
   needs: z.array(z.string()).optional(),
   before_script: z.array(z.string()).optional(),
   script: z.array(z.string()).optional(),
+  after_script: z.array(z.string()).optional(),
+  artifacts: z
+    .object({ when: z.string(), paths: z.array(z.string()), reports: z.object({ junit: z.string() }) })
+    .optional(),
 });
 
 describe(".gitlab-ci.yml", async () => {
@@ -134,7 +166,8 @@ describe(".gitlab-ci.yml", async () => {
     const template = job(".dagger");
     expect(template.variables?.DAGGER_VERSION).toBe(DAGGER_VERSION);
     expect(template.before_script).toContain('sh scripts/install-dagger.sh "$DAGGER_VERSION" /usr/local/bin');
-    for (const name of ["ci:merge-request", "ci", "publish"]) expect(job(name).extends, name).toBe(".dagger");
+    for (const name of [".ci-report", "publish"]) expect(job(name).extends, name).toBe(".dagger");
+    for (const name of ["ci:merge-request", "ci"]) expect(job(name).extends, name).toBe(".ci-report");
   });
 
   it("runs ci --base against the target branch for merge requests, with the history it needs", () => {
@@ -146,6 +179,19 @@ describe(".gitlab-ci.yml", async () => {
     );
     expect(script("ci:merge-request")).toMatch(
       /dagger call .* ci --base="origin\/\$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"$/,
+    );
+  });
+
+  it("exports ci-report after each ci job, also a failed one, as the JUnit report GitLab shows", () => {
+    expect(job(".ci-report").artifacts).toEqual({
+      when: "always",
+      paths: ["reports/"],
+      reports: { junit: "reports/ci.xml" },
+    });
+    const afterScript = (name: string) => (job(name).after_script ?? []).join("\n").replace(/\s+/g, " ").trim();
+    expect(afterScript("ci")).toMatch(/^dagger call .* ci-report export --path=reports$/);
+    expect(afterScript("ci:merge-request")).toMatch(
+      /^dagger call .* ci-report --base="origin\/\$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" export --path=reports$/,
     );
   });
 

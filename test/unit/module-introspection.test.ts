@@ -171,6 +171,7 @@ describe("the root module as dagger call --help shows it", () => {
       'affected(--base: String, --git: Directory = path "/") -> [String]',
       "build(--service?: String) -> [Container]",
       'ci(--base?: String, --git?: Directory = path "/") -> String',
+      'ci-report(--base?: String, --git?: Directory = path "/") -> Directory',
       "end-to-end() -> String",
       "end-to-end-screenshots() -> Directory",
       "env(--name: String, --kubeconfig: Secret, --api-server?: Service) -> DeliveryEnvironment",
@@ -186,6 +187,7 @@ describe("the root module as dagger call --help shows it", () => {
     // affected and ci read only the repository's .git, so other changes leave their cache keys alone
     expect(methods.affected?.arguments.git?.ignore).toEqual(["*", "!.git"]);
     expect(methods.ci?.arguments.git?.ignore).toEqual(["*", "!.git"]);
+    expect(methods.ciReport?.arguments.git?.ignore).toEqual(["*", "!.git"]);
   });
 
   it("service(name) has build, test and image; env(name, kubeconfig) has the delivery commands", () => {
@@ -197,7 +199,9 @@ describe("the root module as dagger call --help shows it", () => {
     expect(signatures(objectOf(root, "DeliveryEnvironment"))).toEqual([
       "analyze(--prometheus-url: String, --load-url?: String) -> String",
       "deploy(--images: [String], --revision?: String, --force: Boolean = false, --timeout?: Int, --prometheus-url?: String, --load-url?: String) -> String",
+      "deploy-report(--images: [String], --revision?: String, --force: Boolean = false, --timeout?: Int, --prometheus-url?: String, --load-url?: String) -> Directory",
       "promote(--to: String, --approve?: String, --prometheus-url?: String, --load-url?: String) -> String",
+      "promote-report(--to: String, --approve?: String, --prometheus-url?: String, --load-url?: String) -> Directory",
       "rollback(--service?: String, --to-revision?: Int) -> String",
       "scale(--service: String, --replicas: Int) -> String",
       "status(--json: Boolean = false) -> String",
@@ -228,7 +232,9 @@ describe("the root module as dagger call --help shows it", () => {
     expect(neverCached.map(([name]) => name).sort()).toEqual([
       "DeliveryEnvironment.analyze",
       "DeliveryEnvironment.deploy",
+      "DeliveryEnvironment.deployReport",
       "DeliveryEnvironment.promote",
+      "DeliveryEnvironment.promoteReport",
       "DeliveryEnvironment.rollback",
       "DeliveryEnvironment.scale",
       "DeliveryEnvironment.status",
