@@ -2,6 +2,7 @@
 // staging and prod): the deployment controller only reports ProgressDeadlineExceeded, and a container that exits at
 // start keeps its pods unavailable for the whole of it.
 
+import { revisionOf } from "./deployment-revision.js";
 import { RolloutFailedError } from "./errors.js";
 import { clockAndLogger, type KubeOptions } from "./kube.js";
 import { AppsV1Api, CoreV1Api, type V1ContainerStatus, type V1Deployment, type V1Pod } from "./kube-client.js";
@@ -68,7 +69,7 @@ function lastLine(message: string | undefined): string {
 /** The pods of the ReplicaSet that carries `deployment`'s current revision (none before the controller made it). */
 export async function podsOfCurrentRevision(deployment: V1Deployment, options: KubeOptions): Promise<V1Pod[]> {
   const namespace = deployment.metadata?.namespace ?? "default";
-  const revision = deployment.metadata?.annotations?.["deployment.kubernetes.io/revision"];
+  const revision = revisionOf(deployment);
   const selector = labelSelector(deployment.spec?.selector);
   if (!revision || !selector) return [];
   const replicaSets = await options.kubeConfig
@@ -76,7 +77,7 @@ export async function podsOfCurrentRevision(deployment: V1Deployment, options: K
     .listNamespacedReplicaSet({ namespace, labelSelector: selector });
   const current = replicaSets.items.find(
     (rs) =>
-      rs.metadata?.annotations?.["deployment.kubernetes.io/revision"] === revision &&
+      revisionOf(rs) === revision &&
       rs.metadata?.ownerReferences?.some((ref) => ref.controller && ref.uid === deployment.metadata?.uid),
   );
   const hash = current?.metadata?.labels?.["pod-template-hash"];
@@ -119,7 +120,7 @@ export async function failOnCrashLoop(
         deployment.metadata?.name ?? "?",
         `pod ${crash.pod}`,
         CRASH_LOOP_REASON,
-        deployment.metadata?.annotations?.["deployment.kubernetes.io/revision"],
+        revisionOf(deployment),
         crash.detail,
       );
     }

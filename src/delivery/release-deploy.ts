@@ -5,6 +5,7 @@
 import type { PipelineConfig } from "../config/index.js";
 import { applyObjects, ensureNamespace } from "./apply.js";
 import { acquireDeployLock } from "./deploy-lock.js";
+import { revisionOf } from "./deployment-revision.js";
 import { DeployRolledBackError, ReleaseFailedError, ReleaseUnverifiedError } from "./errors.js";
 import { clockAndLogger, type KubeOptions, readDeploymentIfExists } from "./kube.js";
 import type { V1Deployment } from "./kube-client.js";
@@ -27,7 +28,6 @@ import {
 } from "./release-records.js";
 import { servicesWith, unverifiedAdvice } from "./release-verdict.js";
 import { type DeployOptions, deployWithRollback, rollbackDeployment } from "./rollback.js";
-import { revisionOf } from "./rollout-status.js";
 
 export interface DeployReleaseOptions extends Omit<DeployOptions, "kubeConfig"> {
   config: PipelineConfig;

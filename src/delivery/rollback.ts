@@ -1,6 +1,7 @@
 // Rolling a Deployment back the way `kubectl rollout undo` does, and a deploy that rolls back on failure.
 
 import { applyObjects, FIELD_MANAGER } from "./apply.js";
+import { REVISION_ANNOTATION, revisionOf } from "./deployment-revision.js";
 import {
   DeliveryError,
   DeployRolledBackError,
@@ -22,7 +23,7 @@ import {
   type V1ReplicaSet,
 } from "./kube-client.js";
 import { labelSelector } from "./label-selector.js";
-import { REVISION_ANNOTATION, revisionOf, type WaitForRolloutOptions, waitForRollout } from "./rollout-status.js";
+import { type WaitForRolloutOptions, waitForRollout } from "./rollout-status.js";
 
 /** Annotation on a Deployment holding the last rollback as JSON (see RollbackRecord). */
 export const LAST_ROLLBACK_ANNOTATION = "ecommerce-delivery/last-rollback";
@@ -338,7 +339,7 @@ async function ownedReplicaSets(deployment: V1Deployment, options: RollbackOptio
   );
   return items
     .filter((rs) => rs.metadata?.ownerReferences?.some((ref) => ref.controller && ref.uid === uid))
-    .map((rs) => ({ revision: Number(rs.metadata?.annotations?.[REVISION_ANNOTATION] ?? 0), rs }))
+    .map((rs) => ({ revision: Number(revisionOf(rs) ?? 0), rs }))
     .filter((r) => Number.isFinite(r.revision) && r.revision > 0);
 }
 

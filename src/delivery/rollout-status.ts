@@ -1,11 +1,10 @@
 // Waiting for a Deployment rollout with the rules of `kubectl rollout status`, driven by a watch.
 
 import { failOnCrashLoop } from "./crash-loop.js";
+import { revisionOf } from "./deployment-revision.js";
 import { KubeApiError, RolloutFailedError, RolloutTimeoutError } from "./errors.js";
 import { clockAndLogger, type KubeOptions, withOutageRetry } from "./kube.js";
 import { AppsV1Api, type V1Deployment, type V1DeploymentCondition, Watch } from "./kube-client.js";
-
-export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 
 /** One observed change in a rollout, for progress output. */
 export interface RolloutProgress {
@@ -49,10 +48,6 @@ export interface WaitForRolloutOptions extends KubeOptions {
   failAfterRestarts?: number;
   /** How often the new revision's pods are read for {@link failAfterRestarts} (default 1000 ms). */
   crashLoopPollMs?: number;
-}
-
-export function revisionOf(deployment: V1Deployment): string | undefined {
-  return deployment.metadata?.annotations?.[REVISION_ANNOTATION];
 }
 
 /**

@@ -1,11 +1,12 @@
 // What an environment is running: per service image, revision, ready/desired, last rollback; its release; and the
 // scaling actions of deliver watch.
 import type { PipelineConfig } from "../config/index.js";
+import { revisionOf } from "./deployment-revision.js";
 import { type KubeOptions, readDeploymentIfExists } from "./kube.js";
 import { ANNOTATIONS, assertEnvironment, dependencyOrder } from "./manifests/index.js";
 import { type ReleaseRecord, type ReleaseRecords, readReleaseRecords } from "./release-records.js";
 import { lastRollback, type RollbackRecord } from "./rollback.js";
-import { revisionOf, rolloutState } from "./rollout-status.js";
+import { rolloutState } from "./rollout-status.js";
 import { readScalingRecords, type ScalingHistory } from "./scaling/records.js";
 
 export interface ServiceStatus {

@@ -25,7 +25,7 @@ afterAll(async () => {
 
 test("publish, then env(dev).deploy of those digests through --api-server; status shows each digest", async () => {
   const port = new URL(cluster.state.server).port;
-  const { references, deployed, status } = await withDagger(import.meta.filename, async () => {
+  const { references, deployed, status, again, refused } = await withDagger(import.meta.filename, async () => {
     const pipeline = new EcommerceDelivery(hostSource(), "24", "npm-cache", `tier3-env-${process.pid}`);
     const references = await pipeline.publish();
     const kubeconfig = dag.setSecret("tier3-kubeconfig", readFileSync(cluster.kubeconfig, "utf8"));
