@@ -5,10 +5,10 @@ import pg from "pg";
 import { SERVICE_NAMES, type ServiceName, startPlatform } from "../scripts/lib/platform.js";
 import { waitForOk } from "../scripts/lib/service-process.js";
 import { loadPipelineConfig } from "../src/config/load.js";
-import { type Breakdown, breakdown, printBreakdown, snapshot } from "./lib/breakdown.js";
+import { type Breakdown, breakdown, machineBusyCpuMs, printBreakdown, snapshot } from "./lib/breakdown.js";
 import { measureCommitRate } from "./lib/commit-rate.js";
 import { type PhaseResult, runLoad } from "./lib/load.js";
-import { printReport } from "./lib/report.js";
+import { printReport, TARGETS } from "./lib/report.js";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -66,7 +66,10 @@ try {
 
   log("phase 2/4: baseline B, single-row INSERT transactions on the same PostgreSQL");
   await postgres.createDatabase("bench_baseline");
-  phases.push(await measureCommitRate(postgres.connectionString("bench_baseline"), CONNECTIONS, SECONDS * 1000));
+  const busyBeforeCommits = await machineBusyCpuMs();
+  const commits = await measureCommitRate(postgres.connectionString("bench_baseline"), CONNECTIONS, SECONDS * 1000);
+  const commitCpuMs = ((await machineBusyCpuMs()) - busyBeforeCommits) / commits.completed;
+  phases.push(commits);
 
   log("phase 3/4: catalog list (GET /products?limit=20)");
   phases.push(
@@ -120,7 +123,7 @@ try {
     await Promise.all(SERVICE_NAMES.map(async (name) => [name, (await platform.services[name].sampleRss()).peak])),
   ) as Record<ServiceName, number>;
   const missed = printReport(phases, rss, log);
-  printBreakdown(perCheckout, log);
+  printBreakdown(perCheckout, commitCpuMs, TARGETS.checkoutVsB, log);
   process.exitCode = missed ? 1 : 0;
 } finally {
   clearInterval(rssTimer);

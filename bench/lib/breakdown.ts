@@ -90,8 +90,17 @@ export function breakdown(before: Snapshot, after: Snapshot, checkouts: number):
   };
 }
 
-/** Prints the breakdown as a few aligned lines. */
-export function printBreakdown(b: Breakdown, log: (line: string) => void): void {
+/**
+ * Prints the breakdown as a few aligned lines. `commitCpuMs` is what one baseline-B commit cost the whole machine:
+ * the checkout/commit ratio is that over what one checkout cost it, so the last line says how many commits' worth of
+ * CPU a checkout spends, where, and how many a target ratio allows.
+ */
+export function printBreakdown(
+  b: Breakdown,
+  commitCpuMs: number,
+  targetRatio: number,
+  log: (line: string) => void,
+): void {
   const row = (label: string, values: Readonly<Record<string, number>>, digits: number) =>
     `${label.padEnd(30)} ${Object.entries(values)
       .map(([name, value]) => `${name} ${value.toFixed(digits)}`)
@@ -109,6 +118,15 @@ export function printBreakdown(b: Breakdown, log: (line: string) => void): void 
   log(`${row("HTTP requests served", b.requestsPerCheckout, 2)}  total ${exchanges.toFixed(2)}`);
   log(`${"durable commits (xids)".padEnd(30)} ${b.commitsPerCheckout.toFixed(2)}`);
   log(row("pool wait ms per acquire", b.poolWaitMsPerAcquire, 3));
+  const machineMs = (b.machineCoresBusy / b.cpuCoresBusy) * cpuTotal;
+  const postgresMs = b.cpuMsPerCheckout.postgres ?? 0;
+  const equivalents = (ms: number) => (ms / commitCpuMs).toFixed(1);
+  log(
+    `${"in baseline-B commits".padEnd(30)} one commit took ${commitCpuMs.toFixed(3)} ms of machine CPU; a checkout ` +
+      `${machineMs.toFixed(2)} ms = ${equivalents(machineMs)} commits (PostgreSQL ${equivalents(postgresMs)}, ` +
+      `services ${equivalents(cpuTotal - postgresMs)}, the rest ${equivalents(machineMs - cpuTotal)}); ` +
+      `${targetRatio}× allows ${(1 / targetRatio).toFixed(1)}`,
+  );
 }
 
 async function processCpuMs(pid: number | undefined): Promise<number> {
@@ -143,7 +161,7 @@ async function postgresCpuByDatabase(dataDir: string, leaveOut: string): Promise
 }
 
 /** Busy CPU time of all cores: every /proc/stat `cpu` field but idle and iowait. */
-async function machineBusyCpuMs(): Promise<number> {
+export async function machineBusyCpuMs(): Promise<number> {
   const total = (await readFile("/proc/stat", "utf8")).split("\n")[0] ?? "";
   const [user, nice, system, , , irq, softirq, steal] = total.split(/\s+/).slice(1).map(Number);
   const ticks = [user, nice, system, irq, softirq, steal].reduce<number>((sum, n) => sum + (n ?? 0), 0);

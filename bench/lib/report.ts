@@ -1,7 +1,7 @@
 import type { PhaseResult } from "./load.js";
 
 const MB = 1024 * 1024;
-const TARGETS = { catalogVsA: 0.5, checkoutVsB: 0.15, checkoutP99Ms: 250, rssMb: 150 };
+export const TARGETS = { catalogVsA: 0.5, checkoutVsB: 0.15, checkoutP99Ms: 250, rssMb: 150 };
 
 /** Prints the phases, their ratios to the baselines and the targets; returns true when a target was missed. */
 export function printReport(

@@ -34,9 +34,10 @@ test("publish, then env(dev).deploy of those digests through --api-server; statu
     const deployed = await dev.deploy(references, "tier3");
     const status = await dev.status(true);
     const again = await dev.deployReport(references, "tier3");
-    // A tag instead of a digest: refused before anything reaches the cluster, and the report says why.
-    const unpinned = references.map((r) => r.replace(/@sha256:[0-9a-f]{64}$/, ":latest"));
-    const refused = await dev.deployReport(unpinned, "tier3");
+    // Pinned, but from a registry dev does not pull from: the CLI refuses it before anything reaches the cluster, and
+    // the report says why.
+    const elsewhere = references.map((r) => r.replace(/^[^/]+\//, "registry.invalid/"));
+    const refused = await dev.deployReport(elsewhere, "tier3");
     const files = async (dir: typeof again) => ({
       exitCode: (await dir.file("exit-code").contents()).trim(),
       junit: await dir.file("deliver-deploy-dev.xml").contents(),
@@ -66,5 +67,5 @@ test("publish, then env(dev).deploy of those digests through --api-server; statu
   const [command] = parseJunit(refused.junit).suites;
   expect(command?.cases[0]?.result).toMatchObject({ kind: "failure" });
   expect(refused.markdown).toMatch(/^### ❌ deliver deploy dev: FAILED/);
-  expect(refused.markdown).toMatch(/sha256/);
+  expect(refused.markdown).toMatch(/registry\.invalid/);
 });
