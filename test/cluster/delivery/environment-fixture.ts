@@ -39,13 +39,17 @@ export interface TestEnvironmentOptions {
   readonly analysis?: Readonly<Record<string, unknown>>;
   /** Fields of the environments' slo to change, e.g. `{ p99LatencyMs: 2500 }`. */
   readonly slo?: Readonly<Record<string, number>>;
+  /** The environments' replica count and scaling block (deliver watch), as pipeline.yaml would write them. */
+  readonly replicas?: number;
+  readonly scaling?: Readonly<Record<string, unknown>>;
   /** Namespaces chosen by the caller (environment → namespace) instead of fresh random ones. */
   readonly namespaces?: Readonly<Record<string, string>>;
 }
 
 /**
  * A temporary directory with the kubeconfig and a pipeline.yaml in which each of `envs` gets a namespace of its own
- * (`<prefix>-<env>-<random>`) and, if given, a shorter progress deadline, its scheduling, its analysis and slo.
+ * (`<prefix>-<env>-<random>`) and, if given, a shorter progress deadline, its scheduling, analysis, slo, replicas and
+ * scaling.
  */
 export function testEnvironment(
   prefix: string,
@@ -65,6 +69,8 @@ export function testEnvironment(
     }
     if (options.scheduling) doc.setIn(["environments", env, "scheduling"], doc.createNode(options.scheduling));
     if (options.analysis) doc.setIn(["environments", env, "analysis"], doc.createNode(options.analysis));
+    if (options.replicas !== undefined) doc.setIn(["environments", env, "replicas"], options.replicas);
+    if (options.scaling) doc.setIn(["environments", env, "scaling"], doc.createNode(options.scaling));
     for (const [field, value] of Object.entries(options.slo ?? {}))
       doc.setIn(["environments", env, "slo", field], value);
   }

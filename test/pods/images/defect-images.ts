@@ -24,6 +24,8 @@ export const CHECKOUT_DEFECTS = {
   "fails-fifth": "fails-every-fifth-checkout.mjs",
   /** Delays every request inside Fastify: p99 2-4× the good build's, still inside dev's absolute SLO. */
   slower: "slower-requests.mjs",
+  /** Serves one request at a time, 40 ms each: at most 25 a second per pod, saturation without CPU (deliver watch). */
+  "one-lane": "one-lane.mjs",
   /** A good checkout with a digest of its own, for good releases that follow one another. */
   "good-variant": "good-variant.mjs",
 } as const;

@@ -15,9 +15,12 @@ export interface ShopOnNodeOptions {
   /** dev's rollout.progressDeadlineSeconds: how long a release that never becomes Ready waits before rollback. */
   readonly progressDeadlineSeconds: number;
   /** dev's analysis block, as pipeline.yaml would write it. */
-  readonly analysis: Readonly<Record<string, unknown>>;
+  readonly analysis?: Readonly<Record<string, unknown>>;
   /** Fields of dev's slo to change. */
   readonly slo?: Readonly<Record<string, number>>;
+  /** dev's replicas and scaling block (deliver watch). */
+  readonly replicas?: number;
+  readonly scaling?: Readonly<Record<string, unknown>>;
 }
 
 /** An image as a release names it: `<reference>@<digest>`. */
@@ -40,8 +43,10 @@ export function shopOnNode(testFile: string, options: ShopOnNodeOptions) {
       nodeSelector: { [REAL_NODE_LABEL.key]: REAL_NODE_LABEL.value },
       tolerations: [{ ...REAL_NODE_TAINT, operator: "Equal" }],
     },
-    analysis: options.analysis,
+    ...(options.analysis ? { analysis: options.analysis } : {}),
     ...(options.slo ? { slo: options.slo } : {}),
+    ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
+    ...(options.scaling ? { scaling: options.scaling } : {}),
   });
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const apps = kubeConfig.makeApiClient(AppsV1Api);
@@ -71,6 +76,8 @@ export function shopOnNode(testFile: string, options: ShopOnNodeOptions) {
     apps,
     goodImages,
     servicePods,
+    /** The deliver CLI against dev's pipeline.yaml copy and the test cluster. */
+    deliver,
     /** `deliver deploy` of the four good images to dev as release pods-1, with `extra` flags. */
     deployGoodRelease(extra: readonly string[] = []) {
       const flags = SHOP_SERVICES.flatMap((s) => ["--image", `${s}=${goodImages[s]}`]);
