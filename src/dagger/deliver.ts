@@ -71,7 +71,7 @@ export async function runDeliver(cli: Container, args: readonly string[]): Promi
 /** Where the CLI writes its report inside the container ($DELIVER_REPORT_DIR). */
 const REPORT_DIR = "/reports";
 /** Files the report directory gets beside the CLI's own: its exit code, and everything it printed. */
-export const REPORT_EXTRAS = { exitCode: "exit-code", log: "deliver.log" } as const;
+const REPORT_EXTRAS = { exitCode: "exit-code", log: "deliver.log" } as const;
 
 /**
  * Runs `deliver <args>` with $DELIVER_REPORT_DIR set and resolves to the directory it wrote the report to
@@ -79,13 +79,8 @@ export const REPORT_EXTRAS = { exitCode: "exit-code", log: "deliver.log" } as co
  * report, not an error: the caller exports the directory, then fails its job on `exit-code`.
  */
 export async function runDeliverWithReport(cli: Container, args: readonly string[]): Promise<Directory> {
-  const run = deliverRun(
-    cli.withEnvVariable(REPORT_DIR_VARIABLE, REPORT_DIR).withDirectory(REPORT_DIR, dag.directory()),
-    args,
-    {
-      expect: ReturnType.Any,
-    },
-  );
+  const reporting = cli.withEnvVariable(REPORT_DIR_VARIABLE, REPORT_DIR).withDirectory(REPORT_DIR, dag.directory());
+  const run = deliverRun(reporting, args, { expect: ReturnType.Any });
   const [exitCode, stdout, stderr] = await Promise.all([run.exitCode(), run.stdout(), run.stderr()]);
   return run
     .directory(REPORT_DIR)
