@@ -25,7 +25,7 @@ export async function runCi(
 
 /**
  * The same steps as runCi, reported as files: ci.xml (JUnit) and ci.md (Markdown). A failed step is in the report,
- * not an error: the caller exports the directory either way and fails the job on its own (see the README's CI section).
+ * not an error: the caller exports the directory either way and fails the job on its own (docs/pipeline.md, "Reports for the CI runner").
  */
 export async function ciReportDirectory(
   delivery: Delivery,
