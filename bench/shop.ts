@@ -8,11 +8,13 @@ import { loadPipelineConfig } from "../src/config/load.js";
 import { type Breakdown, breakdown, machineBusyCpuMs, printBreakdown, snapshot } from "./lib/breakdown.js";
 import { measureCommitRate } from "./lib/commit-rate.js";
 import { type PhaseResult, runLoad } from "./lib/load.js";
-import { printReport, TARGETS } from "./lib/report.js";
+import { printCeiling, printReport, TARGETS } from "./lib/report.js";
+import { startSkeleton } from "./lib/skeleton.js";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MAX_CHECKOUTS = Number(process.env.BENCH_MAX_CHECKOUTS ?? 3000);
+const WARMUP_SECONDS = 2;
 /**
  * The services run with the NODE_OPTIONS their pods get from pipeline.yaml's env: V8 grows each service's young
  * generation to 2 × 32 MB under sustained allocation (the catalog phase, the cart preparation), which alone took
@@ -54,34 +56,36 @@ try {
   await waitForOk(`http://127.0.0.1:${baselinePort}/constant`, 20_000, "baseline server");
   const phases: PhaseResult[] = [];
 
-  log("phase 1/4: baseline A, a bare Fastify route returning a constant");
+  log("phase 1/5: baseline A, a bare Fastify route returning a constant");
   phases.push(
     await runLoad({
       name: "baseline A: bare Fastify",
       url: `http://127.0.0.1:${baselinePort}/constant`,
       connections: CONNECTIONS,
       durationSeconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
     }),
   );
 
-  log("phase 2/4: baseline B, single-row INSERT transactions on the same PostgreSQL");
+  log("phase 2/5: baseline B, single-row INSERT transactions on the same PostgreSQL");
   await postgres.createDatabase("bench_baseline");
   const busyBeforeCommits = await machineBusyCpuMs();
   const commits = await measureCommitRate(postgres.connectionString("bench_baseline"), CONNECTIONS, SECONDS * 1000);
   const commitCpuMs = ((await machineBusyCpuMs()) - busyBeforeCommits) / commits.completed;
   phases.push(commits);
 
-  log("phase 3/4: catalog list (GET /products?limit=20)");
+  log("phase 3/5: catalog list (GET /products?limit=20)");
   phases.push(
     await runLoad({
       name: "catalog list",
       url: `${platform.urls.api}/products?limit=20`,
       connections: CONNECTIONS,
       durationSeconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
     }),
   );
 
-  log(`phase 4/4: full checkouts (preparing up to ${MAX_CHECKOUTS} carts first)`);
+  log(`phase 4/5: full checkouts (preparing up to ${MAX_CHECKOUTS} carts first)`);
   const cartIds = await prepareCarts(platform.urls.api, postgres.connectionString("bench_api"), MAX_CHECKOUTS);
   let next = 0;
   const sources = {
@@ -119,11 +123,37 @@ try {
   const checkoutPhase = phases[phases.length - 1];
   const perCheckout: Breakdown = breakdown(before, await snapshot(sources), checkoutPhase?.completed || 1);
 
+  log("phase 5/5: the checkout's skeleton, the same requests and commits with none of the logic");
+  const skeleton = await startSkeleton(postgres);
+  let skeletonCpuMs: number;
+  try {
+    const busyBeforeSkeleton = await machineBusyCpuMs();
+    const skeletonPhase = await runLoad({
+      name: "checkout skeleton (same shape, no logic)",
+      url: skeleton.url,
+      connections: CONNECTIONS,
+      durationSeconds: SECONDS,
+      maxRequests: MAX_CHECKOUTS,
+      method: "POST",
+      okStatuses: [201],
+      nextRequest: () => ({
+        path: "/checkout",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ cartId: randomUUID() }),
+      }),
+    });
+    skeletonCpuMs = ((await machineBusyCpuMs()) - busyBeforeSkeleton) / (skeletonPhase.completed || 1);
+    phases.push(skeletonPhase);
+  } finally {
+    await skeleton.stop();
+  }
+
   const rss = Object.fromEntries(
     await Promise.all(SERVICE_NAMES.map(async (name) => [name, (await platform.services[name].sampleRss()).peak])),
   ) as Record<ServiceName, number>;
   const missed = printReport(phases, rss, log);
   printBreakdown(perCheckout, commitCpuMs, TARGETS.checkoutVsB, log);
+  printCeiling(phases, skeletonCpuMs / commitCpuMs, perCheckout.commitsPerCheckout, log);
   process.exitCode = missed ? 1 : 0;
 } finally {
   clearInterval(rssTimer);

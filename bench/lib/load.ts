@@ -22,10 +22,20 @@ export interface LoadOptions {
   readonly nextRequest?: () => { path: string; body?: string; headers?: Record<string, string> } | undefined;
   /** Status codes that count as success. */
   readonly okStatuses?: readonly number[];
+  /**
+   * Seconds of the same load, unmeasured, before the measured run: the JIT compiles the route's code first, so the
+   * ratio compares steady states instead of one warm process with one that is still compiling. Only for idempotent
+   * requests (a warm-up would use up `nextRequest`'s carts).
+   */
+  readonly warmupSeconds?: number;
 }
 
 /** Drives `url` with autocannon for a bounded time and count. */
 export async function runLoad(options: LoadOptions): Promise<PhaseResult> {
+  if (options.warmupSeconds) {
+    if (options.nextRequest) throw new Error(`${options.name}: a warm-up would spend nextRequest's requests`);
+    await autocannon({ url: options.url, connections: options.connections, duration: options.warmupSeconds });
+  }
   const ok = new Set(options.okStatuses ?? [200]);
   let failures = 0;
   const result = await autocannon({

@@ -1,4 +1,5 @@
 import type { PhaseResult } from "./load.js";
+import { SHAPE_COMMITS, SHAPE_REQUESTS } from "./skeleton.js";
 
 const MB = 1024 * 1024;
 export const TARGETS = { catalogVsA: 0.5, checkoutVsB: 0.15, checkoutP99Ms: 250, rssMb: 150 };
@@ -10,7 +11,7 @@ export function printReport(
   log: (line: string) => void,
 ): boolean {
   const [a, b, catalog, checkout] = phases;
-  if (!a || !b || !catalog || !checkout) throw new Error("bench:shop needs all four phases");
+  if (!a || !b || !catalog || !checkout) throw new Error("bench:shop needs its first four phases");
   log("");
   log(
     `${"phase".padEnd(40)} ${"req/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"done".padStart(7)} ${"failed".padStart(7)}`,
@@ -51,4 +52,30 @@ export function printReport(
   log("");
   for (const check of checks) log(`${check.ok ? "PASS" : "MISS"}  ${check.what.padEnd(44)} target ${check.target}`);
   return checks.some((check) => !check.ok);
+}
+
+/**
+ * Prints how far the shape of the checkout path alone lets it go: the skeleton (phase 5) makes the same requests and
+ * commits with no logic, so its ratio to baseline B bounds what any implementation of this shape can reach.
+ */
+export function printCeiling(
+  phases: readonly PhaseResult[],
+  skeletonCostInCommits: number,
+  measuredCommitsPerCheckout: number,
+  log: (line: string) => void,
+): void {
+  const [, b, , checkout, skeleton] = phases;
+  if (!b || !checkout || !skeleton) throw new Error("bench:shop needs the baseline, checkout and skeleton phases");
+  const skeletonRatio = skeleton.requestsPerSecond / b.requestsPerSecond;
+  log(
+    `${"the shape's ceiling".padEnd(30)} the skeleton (${SHAPE_COMMITS} commits, ${SHAPE_REQUESTS} requests served, no logic) reaches ` +
+      `${skeletonRatio.toFixed(3)}× baseline B and costs ${skeletonCostInCommits.toFixed(1)} commits of CPU; the ` +
+      `checkout runs at ${(checkout.requestsPerSecond / skeleton.requestsPerSecond).toFixed(2)}× its skeleton`,
+  );
+  if (Math.round(measuredCommitsPerCheckout) !== SHAPE_COMMITS) {
+    log(
+      `WARN  the checkout made ${measuredCommitsPerCheckout.toFixed(2)} commits, the skeleton ${SHAPE_COMMITS}: ` +
+        "update CHECKOUT_SHAPE in bench/lib/skeleton.ts",
+    );
+  }
 }

@@ -7,14 +7,15 @@ import { skuSchema } from "../schemas/common.js";
 import { productListQuerySchema, productPageSchema, productSchema } from "../schemas/product.js";
 
 /**
- * A catalog page as the JSON `GET /products` answers, checked and shaped by the route's own response schema. Cached
- * pages are kept in this form, so a page is validated and serialised once per query, not once per request.
+ * A catalog page as the UTF-8 JSON bytes `GET /products` answers, checked and shaped by the route's own response
+ * schema. Cached pages are kept in this form, so a page is validated, serialised and encoded once per query, not once
+ * per request.
  */
-export function serialiseCatalogPage(products: ProductRepository): CatalogPageSource<string> {
+export function serialiseCatalogPage(products: ProductRepository): CatalogPageSource<Buffer> {
   return {
     async list(page) {
       const found = await products.list(page);
-      return JSON.stringify(productPageSchema.parse({ ...found, limit: page.limit, offset: page.offset }));
+      return Buffer.from(JSON.stringify(productPageSchema.parse({ ...found, limit: page.limit, offset: page.offset })));
     },
   };
 }
@@ -23,7 +24,7 @@ export function serialiseCatalogPage(products: ProductRepository): CatalogPageSo
 export function registerProductRoutes(
   app: ServiceApp,
   products: ProductRepository,
-  catalogPages: CatalogPageSource<string>,
+  catalogPages: CatalogPageSource<Buffer>,
 ): void {
   app.get(
     "/products",
@@ -37,11 +38,8 @@ export function registerProductRoutes(
     async (request, reply) => {
       const { limit, offset, q } = request.query;
       const json = await catalogPages.list({ limit, offset, q: q || undefined });
-      // Already serialised through productPageSchema by serialiseCatalogPage.
-      return reply
-        .type("application/json; charset=utf-8")
-        .serializer((payload) => payload as string)
-        .send(json as never);
+      // Already serialised through productPageSchema by serialiseCatalogPage; Fastify sends a Buffer as it is.
+      return reply.type("application/json; charset=utf-8").send(json as never);
     },
   );
 
