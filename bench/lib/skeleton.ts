@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { freePort, type RunningPostgres } from "@shop/embedded-db";
+import { fileURLToPath } from "node:url";
+import { type DatabaseCluster, freePort } from "@shop/embedded-db";
 import { waitForOk } from "../../scripts/lib/service-process.js";
 
 /**
@@ -20,6 +21,9 @@ export const SHAPE_COMMITS = roles.reduce(
 );
 
 const ROLES = ["checkout", "api", "payments"] as const;
+const SERVER = fileURLToPath(new URL("../skeleton-server.ts", import.meta.url));
+/** The repository root, where `--import tsx` resolves. */
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface RunningSkeleton {
   /** POST `${url}/checkout` runs one skeleton checkout. */
@@ -30,10 +34,13 @@ export interface RunningSkeleton {
 
 /**
  * Starts the checkout's skeleton: three processes (bench/skeleton-server.ts) that serve the same requests and make the
- * same commits as the real checkout path, each in its own database of `postgres`, with no validation, idempotency or
- * domain logic. Its rate is the most any checkout of this shape could reach on this machine.
+ * same commits as the real checkout path, each in its own database of `cluster` (`<databasePrefix>_<role>`), with no
+ * validation, idempotency or domain logic. Its rate is the most any checkout of this shape could reach on this machine.
  */
-export async function startSkeleton(postgres: RunningPostgres): Promise<RunningSkeleton> {
+export async function startSkeleton(
+  cluster: DatabaseCluster,
+  databasePrefix = "bench_skeleton",
+): Promise<RunningSkeleton> {
   const ports = Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, await freePort()]))) as Record<
     (typeof ROLES)[number],
     number
@@ -54,18 +61,19 @@ export async function startSkeleton(postgres: RunningPostgres): Promise<RunningS
   };
   try {
     for (const role of ROLES) {
-      const database = `bench_skeleton_${role}`;
-      await postgres.createDatabase(database);
-      const child = spawn(process.execPath, ["--import", "tsx", "bench/skeleton-server.ts"], {
+      const database = `${databasePrefix}_${role}`;
+      await cluster.createDatabase(database);
+      const child = spawn(process.execPath, ["--import", "tsx", SERVER], {
         env: {
           ...process.env,
           ROLE: role,
           COMMITS: String(CHECKOUT_SHAPE.commitsPerRequest[role]),
           PORT: String(ports[role]),
-          DATABASE_URL: postgres.connectionString(database),
+          DATABASE_URL: cluster.connectionString(database),
           API_URL: url("api"),
           PAYMENTS_URL: url("payments"),
         },
+        cwd: ROOT,
         stdio: ["ignore", "inherit", "inherit"],
       });
       children.push(child);
