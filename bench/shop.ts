@@ -7,7 +7,7 @@ import { waitForOk } from "../scripts/lib/service-process.js";
 import { loadPipelineConfig } from "../src/config/load.js";
 import { type Breakdown, breakdown, machineBusyCpuMs, printBreakdown, snapshot } from "./lib/breakdown.js";
 import { measureCommitRate } from "./lib/commit-rate.js";
-import { type PhaseResult, runLoad } from "./lib/load.js";
+import { type LoadOptions, type PhaseResult, runLoad, warmUp } from "./lib/load.js";
 import { printCeiling, printReport, TARGETS } from "./lib/report.js";
 import { startSkeleton } from "./lib/skeleton.js";
 
@@ -58,12 +58,11 @@ try {
 
   log("phase 1/5: baseline A, a bare Fastify route returning a constant");
   phases.push(
-    await runLoad({
+    await warmedLoad({
       name: "baseline A: bare Fastify",
       url: `http://127.0.0.1:${baselinePort}/constant`,
       connections: CONNECTIONS,
       durationSeconds: SECONDS,
-      warmupSeconds: WARMUP_SECONDS,
     }),
   );
 
@@ -76,12 +75,11 @@ try {
 
   log("phase 3/5: catalog list (GET /products?limit=20)");
   phases.push(
-    await runLoad({
+    await warmedLoad({
       name: "catalog list",
       url: `${platform.urls.api}/products?limit=20`,
       connections: CONNECTIONS,
       durationSeconds: SECONDS,
-      warmupSeconds: WARMUP_SECONDS,
     }),
   );
 
@@ -127,21 +125,18 @@ try {
   const skeleton = await startSkeleton(postgres);
   let skeletonCpuMs: number;
   try {
-    const busyBeforeSkeleton = await machineBusyCpuMs();
-    const skeletonPhase = await runLoad({
+    const load: LoadOptions = {
       name: "checkout skeleton (same shape, no logic)",
-      url: skeleton.url,
+      url: `${skeleton.url}/checkout`,
       connections: CONNECTIONS,
       durationSeconds: SECONDS,
       maxRequests: MAX_CHECKOUTS,
       method: "POST",
-      okStatuses: [201],
-      nextRequest: () => ({
-        path: "/checkout",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ cartId: randomUUID() }),
-      }),
-    });
+      body: JSON.stringify({ cartId: randomUUID() }),
+    };
+    await warmUp(load, WARMUP_SECONDS);
+    const busyBeforeSkeleton = await machineBusyCpuMs();
+    const skeletonPhase = await runLoad(load);
     skeletonCpuMs = ((await machineBusyCpuMs()) - busyBeforeSkeleton) / (skeletonPhase.completed || 1);
     phases.push(skeletonPhase);
   } finally {
@@ -179,6 +174,12 @@ async function prepareCarts(apiUrl: string, apiDatabaseUrl: string, count: numbe
   };
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
   return cartIds.slice(0, count);
+}
+
+/** A phase measured after WARMUP_SECONDS of the same load. */
+async function warmedLoad(options: LoadOptions): Promise<PhaseResult> {
+  await warmUp(options, WARMUP_SECONDS);
+  return runLoad(options);
 }
 
 async function post(url: string, body: unknown): Promise<{ id: string }> {

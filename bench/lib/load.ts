@@ -18,24 +18,32 @@ export interface LoadOptions {
   /** Upper bound on requests, so a phase always ends. */
   readonly maxRequests?: number;
   readonly method?: "GET" | "POST";
+  /** One JSON body sent with every request (when `nextRequest` does not build each one). */
+  readonly body?: string;
   /** Builds each request; return undefined to stop issuing requests. */
   readonly nextRequest?: () => { path: string; body?: string; headers?: Record<string, string> } | undefined;
   /** Status codes that count as success. */
   readonly okStatuses?: readonly number[];
-  /**
-   * Seconds of the same load, unmeasured, before the measured run: the JIT compiles the route's code first, so the
-   * ratio compares steady states instead of one warm process with one that is still compiling. Only for idempotent
-   * requests (a warm-up would use up `nextRequest`'s carts).
-   */
-  readonly warmupSeconds?: number;
+}
+
+/**
+ * `seconds` of the same load, unmeasured, before a measured run: the JIT compiles the route's code first, so a ratio
+ * compares steady states instead of one warm process with one that is still compiling. Not for `nextRequest` loads
+ * (a warm-up would use up its carts).
+ */
+export async function warmUp(options: LoadOptions, seconds: number): Promise<void> {
+  if (options.nextRequest) throw new Error(`${options.name}: a warm-up would spend nextRequest's requests`);
+  await autocannon({ url: options.url, connections: options.connections, duration: seconds, ...fixedRequest(options) });
+}
+
+function fixedRequest(options: LoadOptions) {
+  const method = options.method ?? "GET";
+  if (options.body === undefined) return { method };
+  return { method, body: options.body, headers: { "content-type": "application/json" } };
 }
 
 /** Drives `url` with autocannon for a bounded time and count. */
 export async function runLoad(options: LoadOptions): Promise<PhaseResult> {
-  if (options.warmupSeconds) {
-    if (options.nextRequest) throw new Error(`${options.name}: a warm-up would spend nextRequest's requests`);
-    await autocannon({ url: options.url, connections: options.connections, duration: options.warmupSeconds });
-  }
   const ok = new Set(options.okStatuses ?? [200]);
   let failures = 0;
   const result = await autocannon({
@@ -43,7 +51,7 @@ export async function runLoad(options: LoadOptions): Promise<PhaseResult> {
     connections: options.connections,
     duration: options.durationSeconds,
     amount: options.maxRequests,
-    method: options.method ?? "GET",
+    ...fixedRequest(options),
     requests: options.nextRequest
       ? [
           {
