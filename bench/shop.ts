@@ -7,7 +7,7 @@ import { waitForOk } from "../scripts/lib/service-process.js";
 import { loadPipelineConfig } from "../src/config/load.js";
 import { type Breakdown, breakdown, machineBusyCpuMs, printBreakdown, snapshot } from "./lib/breakdown.js";
 import { measureCommitRate } from "./lib/commit-rate.js";
-import { type LoadOptions, type PhaseResult, runLoad, warmUp } from "./lib/load.js";
+import { alternate, type LoadOptions, type PhaseResult, runLoad, warmUp } from "./lib/load.js";
 import { printCeiling, printReport, TARGETS } from "./lib/report.js";
 import { startSkeleton } from "./lib/skeleton.js";
 
@@ -15,6 +15,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MAX_CHECKOUTS = Number(process.env.BENCH_MAX_CHECKOUTS ?? 3000);
 const WARMUP_SECONDS = 2;
+/** Baseline A and the catalog alternate this many times, SECONDS / 2 each. */
+const ROUNDS = 3;
 /**
  * The services run with the NODE_OPTIONS their pods get from pipeline.yaml's env: V8 grows each service's young
  * generation to 2 × 32 MB under sustained allocation (the catalog phase, the cart preparation), which alone took
@@ -56,34 +58,32 @@ try {
   await waitForOk(`http://127.0.0.1:${baselinePort}/constant`, 20_000, "baseline server");
   const phases: PhaseResult[] = [];
 
-  log("phase 1/5: baseline A, a bare Fastify route returning a constant");
-  phases.push(
-    await warmedLoad({
+  log(`phase 1/4: baseline A (a bare Fastify route returning a constant) and the catalog list, ${ROUNDS} rounds each`);
+  const catalog = await alternate(
+    {
       name: "baseline A: bare Fastify",
       url: `http://127.0.0.1:${baselinePort}/constant`,
       connections: CONNECTIONS,
-      durationSeconds: SECONDS,
-    }),
+      durationSeconds: SECONDS / 2,
+    },
+    {
+      name: "catalog list",
+      url: `${platform.urls.api}/products?limit=20`,
+      connections: CONNECTIONS,
+      durationSeconds: SECONDS / 2,
+    },
+    ROUNDS,
+    WARMUP_SECONDS,
   );
 
-  log("phase 2/5: baseline B, single-row INSERT transactions on the same PostgreSQL");
+  log("phase 2/4: baseline B, single-row INSERT transactions on the same PostgreSQL");
   await postgres.createDatabase("bench_baseline");
   const busyBeforeCommits = await machineBusyCpuMs();
   const commits = await measureCommitRate(postgres.connectionString("bench_baseline"), CONNECTIONS, SECONDS * 1000);
   const commitCpuMs = ((await machineBusyCpuMs()) - busyBeforeCommits) / commits.completed;
-  phases.push(commits);
+  phases.push(catalog.first, commits, catalog.second);
 
-  log("phase 3/5: catalog list (GET /products?limit=20)");
-  phases.push(
-    await warmedLoad({
-      name: "catalog list",
-      url: `${platform.urls.api}/products?limit=20`,
-      connections: CONNECTIONS,
-      durationSeconds: SECONDS,
-    }),
-  );
-
-  log(`phase 4/5: full checkouts (preparing up to ${MAX_CHECKOUTS} carts first)`);
+  log(`phase 3/4: full checkouts (preparing up to ${MAX_CHECKOUTS} carts first)`);
   const cartIds = await prepareCarts(platform.urls.api, postgres.connectionString("bench_api"), MAX_CHECKOUTS);
   let next = 0;
   const sources = {
@@ -121,7 +121,7 @@ try {
   const checkoutPhase = phases[phases.length - 1];
   const perCheckout: Breakdown = breakdown(before, await snapshot(sources), checkoutPhase?.completed || 1);
 
-  log("phase 5/5: the checkout's skeleton, the same requests and commits with none of the logic");
+  log("phase 4/4: the checkout's skeleton, the same requests and commits with none of the logic");
   const skeleton = await startSkeleton(postgres);
   let skeletonCpuMs: number;
   try {
@@ -146,7 +146,7 @@ try {
   const rss = Object.fromEntries(
     await Promise.all(SERVICE_NAMES.map(async (name) => [name, (await platform.services[name].sampleRss()).peak])),
   ) as Record<ServiceName, number>;
-  const missed = printReport(phases, rss, log);
+  const missed = printReport(phases, catalog.ratios, rss, log);
   printBreakdown(perCheckout, commitCpuMs, TARGETS.checkoutVsB, log);
   printCeiling(phases, skeletonCpuMs / commitCpuMs, perCheckout.commitsPerCheckout, log);
   process.exitCode = missed ? 1 : 0;
@@ -174,12 +174,6 @@ async function prepareCarts(apiUrl: string, apiDatabaseUrl: string, count: numbe
   };
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
   return cartIds.slice(0, count);
-}
-
-/** A phase measured after WARMUP_SECONDS of the same load. */
-async function warmedLoad(options: LoadOptions): Promise<PhaseResult> {
-  await warmUp(options, WARMUP_SECONDS);
-  return runLoad(options);
 }
 
 async function post(url: string, body: unknown): Promise<{ id: string }> {

@@ -82,3 +82,58 @@ export async function runLoad(options: LoadOptions): Promise<PhaseResult> {
     failures: options.nextRequest ? failures + result.errors + result.timeouts : result.non2xx + result.errors,
   };
 }
+
+/** Two loads measured in alternating rounds, and the ratio `second / first` of each round. */
+export interface AlternatedLoads {
+  readonly first: PhaseResult;
+  readonly second: PhaseResult;
+  readonly ratios: readonly number[];
+}
+
+/**
+ * Measures `second` against `first` in `rounds` alternating pairs (each warmed up first), so a ratio compares two
+ * measurements seconds apart: a spell of noise from outside (another tenant of the host, a migrated vCPU) moves one
+ * round's pair together instead of only one side of a single long pair.
+ */
+export async function alternate(
+  first: LoadOptions,
+  second: LoadOptions,
+  rounds: number,
+  warmupSeconds: number,
+): Promise<AlternatedLoads> {
+  await warmUp(first, warmupSeconds);
+  await warmUp(second, warmupSeconds);
+  const firsts: PhaseResult[] = [];
+  const seconds: PhaseResult[] = [];
+  for (let round = 0; round < rounds; round++) {
+    firsts.push(await runLoad(first));
+    seconds.push(await runLoad(second));
+  }
+  return {
+    first: mergeRounds(firsts),
+    second: mergeRounds(seconds),
+    ratios: seconds.map((result, round) => result.requestsPerSecond / (firsts[round]?.requestsPerSecond || 1)),
+  };
+}
+
+/** One result for several rounds of a load: all requests over all time, the median p50 and the worst p99. */
+function mergeRounds(rounds: readonly PhaseResult[]): PhaseResult {
+  const [head] = rounds;
+  if (!head) throw new Error("no rounds to merge");
+  const completed = rounds.reduce((sum, r) => sum + r.completed, 0);
+  const seconds = rounds.reduce((sum, r) => sum + (r.requestsPerSecond > 0 ? r.completed / r.requestsPerSecond : 0), 0);
+  return {
+    name: head.name,
+    requestsPerSecond: seconds > 0 ? completed / seconds : 0,
+    p50Ms: median(rounds.map((r) => r.p50Ms)),
+    p99Ms: Math.max(...rounds.map((r) => r.p99Ms)),
+    completed,
+    failures: rounds.reduce((sum, r) => sum + r.failures, 0),
+  };
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
