@@ -10,6 +10,7 @@ import { measureCommitRate } from "./lib/commit-rate.js";
 import { alternate, type LoadOptions, type PhaseResult, runLoad, warmUp } from "./lib/load.js";
 import { printCeiling, printReport, TARGETS } from "./lib/report.js";
 import { startSkeleton } from "./lib/skeleton.js";
+import { printStatements, resetStatementStats, STATEMENT_STATS_SETTINGS, topStatements } from "./lib/statements.js";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -29,7 +30,7 @@ const NODE_OPTIONS = SERVICE_NAMES.map((name) => `${name}: "${nodeOptions(name)}
 const log = (message: string) => process.stdout.write(`${message}\n`);
 
 log(`bench:shop — ${CONNECTIONS} connections, ${SECONDS} s per phase, loopback only, NODE_OPTIONS ${NODE_OPTIONS}`);
-const postgres = await startEmbeddedPostgres();
+const postgres = await startEmbeddedPostgres({ settings: STATEMENT_STATS_SETTINGS });
 const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (name) => [name, await freePort()])));
 const quiet = (name: ServiceName) => ({ LOG_LEVEL: "warn", NODE_OPTIONS: nodeOptions(name) });
 const platform = await startPlatform({
@@ -93,6 +94,7 @@ try {
     postgresDataDir: postgres.dataDir,
     adminUrl: postgres.connectionString("postgres"),
   };
+  await resetStatementStats(sources.adminUrl);
   const before = await snapshot(sources);
   phases.push(
     await runLoad({
@@ -120,6 +122,7 @@ try {
 
   const checkoutPhase = phases[phases.length - 1];
   const perCheckout: Breakdown = breakdown(before, await snapshot(sources), checkoutPhase?.completed || 1);
+  const statements = await topStatements(sources.adminUrl, "bench_", checkoutPhase?.completed || 1, 16);
 
   log("phase 4/4: the checkout's skeleton, the same requests and commits with none of the logic");
   const skeleton = await startSkeleton(postgres);
@@ -149,6 +152,7 @@ try {
   const missed = printReport(phases, catalog.ratios, rss, log);
   printBreakdown(perCheckout, commitCpuMs, TARGETS.checkoutVsB, log);
   printCeiling(phases, skeletonCpuMs / commitCpuMs, perCheckout.commitsPerCheckout, log);
+  printStatements(statements, log);
   process.exitCode = missed ? 1 : 0;
 } finally {
   clearInterval(rssTimer);
