@@ -13,14 +13,13 @@ export const CHECKOUT_SHAPE = {
   requests: { checkout: 1, api: 2, payments: 1 },
 } as const;
 
-const roles = Object.keys(CHECKOUT_SHAPE.requests) as (keyof typeof CHECKOUT_SHAPE.requests)[];
-export const SHAPE_REQUESTS = roles.reduce((sum, role) => sum + CHECKOUT_SHAPE.requests[role], 0);
-export const SHAPE_COMMITS = roles.reduce(
+const ROLES = ["checkout", "api", "payments"] as const;
+export const SHAPE_REQUESTS = ROLES.reduce((sum, role) => sum + CHECKOUT_SHAPE.requests[role], 0);
+export const SHAPE_COMMITS = ROLES.reduce(
   (sum, role) => sum + CHECKOUT_SHAPE.requests[role] * CHECKOUT_SHAPE.commitsPerRequest[role],
   0,
 );
 
-const ROLES = ["checkout", "api", "payments"] as const;
 const SERVER = fileURLToPath(new URL("../skeleton-server.ts", import.meta.url));
 /** The repository root, where `--import tsx` resolves. */
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -28,7 +27,6 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export interface RunningSkeleton {
   /** POST `${url}/checkout` runs one skeleton checkout. */
   readonly url: string;
-  readonly pids: readonly number[];
   stop(): Promise<void>;
 }
 
@@ -83,5 +81,5 @@ export async function startSkeleton(
     await stop();
     throw error;
   }
-  return { url: url("checkout"), pids: children.map((child) => child.pid ?? 0), stop };
+  return { url: url("checkout"), stop };
 }
